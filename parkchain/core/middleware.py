@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+_PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/api/")
+
+
+class LoginRequiredMiddleware:
+    """Every page needs a signed-in user (deny by default); the API has its own token auth."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(_PUBLIC_PREFIXES):
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)
