@@ -1,0 +1,59 @@
+"""``manage.py seed_demo``: the deterministic demo data (county, city or province scale)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from parkchain.demo.generator import SCALES, demo_data_exists, demo_flush, demo_seed
+from parkchain.enterprises.models import Enterprise
+from parkchain.organisations.models import OrgUnit
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo data: a Xiangxi-like prefecture (city, ~3,000 enterprises), two of its "
+        "counties (county, ~300) or a Hunan-like province (province, ~50,000). Same seed, same data."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=SCALES, default="city")
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds enterprises.",
+        )
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="Delete the demo data (org tree, enterprises, chains, demo users) first.",
+        )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Skip the django-simple-history rows for the seeded records (faster).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and demo_data_exists():
+            count = Enterprise.objects.count()
+            self.stdout.write(f"Demo data already present ({count} enterprises); nothing to do.")
+            return
+        scale, seed = options["scale"], options["seed"]
+        with transaction.atomic():
+            if options["flush"]:
+                demo_flush(log=self.stdout.write)
+            elif OrgUnit.objects.exists():
+                raise CommandError(
+                    "The database already has an organisation tree. Use --flush to replace it "
+                    "with the demo data, or --if-empty to keep it."
+                )
+            self.stdout.write(f"Seeding the demo data: scale={scale}, seed={seed} …")
+            summary = demo_seed(
+                scale=scale, seed=seed, history=not options["no_history"], log=self.stdout.write
+            )
+        for line in summary.lines():
+            self.stdout.write(self.style.SUCCESS(line))
