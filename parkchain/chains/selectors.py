@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
-from parkchain.chains.models import Chain, ChainLink, ChainNode
+from parkchain.chains.models import Chain, ChainLink, ChainNode, NodePosition
+from parkchain.core.history import HistoryEntry, HistorySource, object_history
+from parkchain.organisations.models import Park
 from parkchain.organisations.scopes import get_in_scope, scope_for
 
 User = AbstractBaseUser | AnonymousUser
@@ -28,7 +31,7 @@ def chain_list(*, user: User, search: str | None = None) -> QuerySet[Chain]:
 
 def chain_get(*, user: User, pk: int) -> Chain:
     """404 when the chain is missing *or* outside the user's scope (same answer)."""
-    return get_in_scope(chain_list(user=user), pk=pk)
+    return get_in_scope(chain_list(user=user).prefetch_related("cooperating_departments"), pk=pk)
 
 
 def chain_link_list(
@@ -53,6 +56,12 @@ class NodeView:
     @property
     def enterprise_total(self) -> int:
         return len(self.links) + sum(child.enterprise_total for child in self.children)
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, NodeView]]:
+        """This node and its descendants, depth-first, with their depth (for indented tables)."""
+        yield depth, self
+        for child in self.children:
+            yield from child.walk(depth + 1)
 
 
 def chain_node_tree(*, user: User, chain: Chain) -> list[NodeView]:
@@ -85,3 +94,66 @@ def chains_of_enterprise(*, user: User, enterprise_id: int) -> QuerySet[ChainLin
     return chain_link_list(user=user, enterprise_id=enterprise_id).filter(
         ~Q(node__chain__isnull=True)
     )
+
+
+def chain_options(*, user: User) -> QuerySet[Chain]:
+    """Chains for filter bars: the rows of ``chain_list`` without the counting."""
+    return scope_for(user).filter(Chain.objects.all()).only("pk", "name")
+
+
+def chain_count(*, user: User) -> int:
+    return scope_for(user).filter(Chain.objects.all()).count()
+
+
+def _visible_parks(user: User) -> QuerySet[Park]:
+    return scope_for(user).filter(Park.objects.all()).order_by("org_unit__path", "name")
+
+
+def chain_table(*, user: User, search: str | None = None) -> QuerySet[Chain]:
+    """``chain_list`` for the list page and export: key parks (only those the user may see) as
+    ``visible_key_parks`` and cooperating departments prefetched."""
+    return chain_list(user=user, search=search).prefetch_related(
+        Prefetch("key_parks", queryset=_visible_parks(user), to_attr="visible_key_parks"),
+        "cooperating_departments",
+    )
+
+
+def chain_key_parks(*, user: User, chain: Chain) -> QuerySet[Park]:
+    """The chain's key parks the user may see (a county user does not see other counties' parks)."""
+    return _visible_parks(user).filter(key_chains=chain)
+
+
+def chains_of_park(*, user: User, park: Park) -> QuerySet[Chain]:
+    """Chains that name ``park`` (already fetched with ``park_get``) as a key park."""
+    return chain_list(user=user).filter(key_parks=park)
+
+
+def chain_tree_by_position(*, user: User, chain: Chain) -> dict[str, list[NodeView]]:
+    """``chain_node_tree`` grouped by the position of each top-level node: 上游 → 中游 → 下游."""
+    groups: dict[str, list[NodeView]] = {position: [] for position in NodePosition.values}
+    for root in chain_node_tree(user=user, chain=chain):
+        groups.setdefault(root.node.position, []).append(root)
+    return groups
+
+
+def chain_export_links(*, user: User, chain: Chain) -> QuerySet[ChainLink]:
+    """Node → enterprise rows of a chain for the Excel export, in node order."""
+    return (
+        chain_link_list(user=user, chain=chain)
+        .select_related("node__parent", "enterprise__county", "enterprise__park")
+        .order_by("node__position", "node__sort_order", "node_id", "-role", "enterprise__name")
+    )
+
+
+def chain_history(*, user: User, chain: Chain) -> list[HistoryEntry]:
+    """Changes to a chain already fetched with ``chain_get`` and to its nodes, newest first.
+
+    Key parks outside the user's scope are not named.
+    """
+    nodes = HistorySource(
+        records=ChainNode.history.filter(chain_id=chain.pk), label=lambda record: record.name
+    )
+    visible: dict[type[Model], Collection[int]] = {
+        Park: set(_visible_parks(user).values_list("pk", flat=True))
+    }
+    return object_history(chain, related=[nodes], visible=visible)

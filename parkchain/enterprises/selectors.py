@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from parkchain.core.history import HistoryEntry, HistorySource, object_history
 from parkchain.enterprises.models import AboveScaleYear, Enterprise, ParkMembership, Qualification
 from parkchain.organisations.scopes import get_in_scope, scope_for
 
@@ -67,7 +70,7 @@ def enterprise_list(
     return qs
 
 
-def _members_on(*, park_id: int, day: dt.date) -> QuerySet[ParkMembership]:
+def _members_on(*, park_id: int, day: dt.date) -> QuerySet[ParkMembership, Any]:
     return (
         ParkMembership.objects.filter(park_id=park_id, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
@@ -98,3 +101,132 @@ def enterprise_above_scale_years(*, user: User, enterprise: Enterprise) -> Query
         .filter(AboveScaleYear.objects.filter(enterprise=enterprise))
         .order_by("year")
     )
+
+
+def _valid_on(day: dt.date) -> Q:
+    return Q(granted_on__lte=day) & (Q(expires_on__isnull=True) | Q(expires_on__gt=day))
+
+
+def above_scale_years(*, user: User) -> list[int]:
+    """Statistical years with 规上 records among the enterprises the user may see, newest first."""
+    years = (
+        scope_for(user)
+        .filter(AboveScaleYear.objects.all())
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return list(years)
+
+
+def above_scale_latest_year(*, user: User) -> int | None:
+    years = above_scale_years(user=user)
+    return years[0] if years else None
+
+
+def enterprise_table(
+    *, user: User, year: int | None, on: dt.date | None = None, **filters: Any
+) -> QuerySet[Enterprise]:
+    """``enterprise_list`` for list pages and exports: 规上 flag for ``year`` and the qualifications valid ``on``.
+
+    Rows carry ``above_scale_flag`` (bool) and ``valid_qualifications`` (list); two queries per page
+    whatever the number of rows.
+    """
+    day = on or timezone.localdate()
+    flagged = AboveScaleYear.objects.filter(
+        enterprise=OuterRef("pk"), year=year or 0, is_above_scale=True
+    )
+    valid = Qualification.objects.filter(_valid_on(day)).order_by("kind")
+    return (
+        enterprise_list(user=user, above_scale_year=year, **filters)
+        .annotate(above_scale_flag=Exists(flagged))
+        .prefetch_related(
+            Prefetch("qualifications", queryset=valid, to_attr="valid_qualifications")
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Enterprises of one county or park: all of them, and the 规上 ones of a year."""
+
+    pk: int
+    name: str
+    total: int
+    above_scale: int
+
+
+def enterprise_counts_by(
+    *, user: User, group: Literal["county", "park"], year: int | None
+) -> dict[int, GroupCount]:
+    """Enterprises the user may see per county (or current park), keyed by the county's (park's) id."""
+    flagged = AboveScaleYear.objects.filter(
+        enterprise=OuterRef("pk"), year=year or 0, is_above_scale=True
+    )
+    key = f"{group}_id"
+    rows = (
+        enterprise_list(user=user)
+        .filter(**{f"{key}__isnull": False})
+        .order_by()
+        .values(key, f"{group}__name")
+        .annotate(total=Count("pk"), above=Count("pk", filter=Q(Exists(flagged))))
+    )
+    return {
+        row[key]: GroupCount(
+            pk=row[key], name=row[f"{group}__name"], total=row["total"], above_scale=row["above"]
+        )
+        for row in rows
+    }
+
+
+def qualification_counts(*, user: User, on: dt.date | None = None) -> dict[str, int]:
+    """Enterprises the user may see holding each qualification valid ``on`` (default today)."""
+    day = on or timezone.localdate()
+    rows = (
+        scope_for(user)
+        .filter(Qualification.objects.filter(_valid_on(day)))
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def enterprise_history(*, user: User, enterprise: Enterprise) -> list[HistoryEntry]:
+    """Changes to an enterprise already fetched with ``enterprise_get``, its qualifications,
+    park memberships, 规上 years and chain links, newest first."""
+    from parkchain.chains.models import ChainLink
+
+    scope = scope_for(user)
+    related = [
+        HistorySource(
+            records=Qualification.history.filter(enterprise_id=enterprise.pk),
+            label=lambda record: str(record.get_kind_display()),
+        ),
+        HistorySource(
+            records=ParkMembership.history.filter(enterprise_id=enterprise.pk).select_related(
+                "park"
+            ),
+            label=lambda record: str(record.park or "—"),
+        ),
+        HistorySource(
+            records=AboveScaleYear.history.filter(enterprise_id=enterprise.pk),
+            label=lambda record: str(record.year),
+        ),
+        HistorySource(
+            # links on chains the user may see (a chain office sees its own chain only)
+            records=ChainLink.history.filter(
+                enterprise_id=enterprise.pk,
+                node__chain_id__in=scope.filter(
+                    ChainLink.objects.filter(enterprise_id=enterprise.pk)
+                ).values("node__chain_id"),
+            ).select_related("node__chain"),
+            label=_link_label,
+        ),
+    ]
+    return object_history(enterprise, related=related)
+
+
+def _link_label(record: Any) -> str:
+    node = record.node  # None when the node has since been deleted
+    return f"{node.chain.name} · {node.name}" if node is not None else "—"

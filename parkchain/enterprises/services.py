@@ -132,7 +132,12 @@ def enterprise_move_park(
     enterprise.park = park
     if county is None:  # a park always sits under a county (org_unit_create enforces it)
         raise ApplicationError(_("The park has no county."))
-    enterprise.county = county
+    if county.pk != enterprise.county_id:
+        # a move into another county re-registers the firm there: its GB/T 2260 region follows
+        enterprise.county = county
+        new_region = Region.objects.filter(org_unit=county).first()
+        if new_region is not None:
+            enterprise.region = new_region
     _history_user(enterprise, actor)
     enterprise.save()
     return enterprise

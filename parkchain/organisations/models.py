@@ -272,6 +272,9 @@ class Membership(BaseModel):
         verbose_name_plural = _("memberships")
         ordering = ["user_id", "role"]
 
+    def clean(self) -> None:
+        membership_check_target(self)
+
     def __str__(self) -> str:
         target = self.org_unit or self.chain or self.department
         return f"{self.user} · {self.get_role_display()} · {target}"
@@ -297,7 +300,8 @@ ROLE_UNIT_KIND = {
 }
 
 
-def _membership_clean(self: Membership) -> None:
+def membership_check_target(self: Membership) -> None:
+    """Each role covers one kind of target: an org unit of the right kind, a chain or a department."""
     from django.core.exceptions import ValidationError
 
     target = ROLE_TARGET[Role(self.role)]
@@ -320,6 +324,3 @@ def _membership_clean(self: Membership) -> None:
                 % {"kind": kind.label}
             }
         )
-
-
-Membership.clean = _membership_clean  # type: ignore[method-assign]

@@ -12,6 +12,8 @@ Policy, one line per rule:
   and writes the chain's nodes and links.
 * A department reads the chains it leads or cooperates on; a data-supplying department
   (税务, 电力, 自然资源, 统计…) also reads the city's parks and enterprises.
+* The department directory of a user's own city is readable by every user of that city;
+  GB/T 2260 regions are public reference data.
 * Chains are city programmes: city, county and park users read every chain of their city,
   but the enterprises on its nodes only within their own scope.
 * Enterprise rows can be resolved *as of* a date: an enterprise that moved park belongs, for
@@ -61,6 +63,7 @@ class Scope:
     chain_ids: frozenset[int] = frozenset()
     department_ids: frozenset[int] = frozenset()
     enterprise_paths: tuple[str, ...] = ()
+    home_city_paths: tuple[str, ...] = ()
     roles: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -135,11 +138,11 @@ def get_in_scope(qs: QuerySet[M], **lookup: Any) -> M:
 def _resolve(user: UserLike) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope(user_id=None)
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return Scope(user_id=user.pk, everything=True, roles=frozenset(Role.values))
     memberships = list(
         Membership.objects.filter(user_id=user.pk).select_related(
-            "org_unit", "department__city", "chain"
+            "org_unit", "department__city", "chain__city"
         )
     )
     read: set[str] = set()
@@ -148,6 +151,7 @@ def _resolve(user: UserLike) -> Scope:
     chains: set[int] = set()
     departments: set[int] = set()
     own_enterprises: set[str] = set()
+    home_cities: set[str] = set()
     for m in memberships:
         role = Role(m.role)
         if m.org_unit is not None:
@@ -156,12 +160,16 @@ def _resolve(user: UserLike) -> Scope:
                 write.add(m.org_unit.path)
             if m.org_unit.kind == OrgUnitKind.ENTERPRISE:
                 own_enterprises.add(m.org_unit.path)
+            city_path = _city_path(m.org_unit)
+            home_cities.add(city_path)
             if m.org_unit.kind in (OrgUnitKind.CITY, OrgUnitKind.COUNTY, OrgUnitKind.PARK):
-                cities.add(_city_path(m.org_unit))
-        if m.chain_id is not None:
-            chains.add(m.chain_id)
+                cities.add(city_path)
+        if m.chain is not None:
+            chains.add(m.chain.pk)
+            home_cities.add(m.chain.city.path)
         if m.department is not None:
             departments.add(m.department.pk)
+            home_cities.add(m.department.city.path)
             if m.department.supplies_enterprise_data:
                 read.add(m.department.city.path)
     return Scope(
@@ -172,6 +180,7 @@ def _resolve(user: UserLike) -> Scope:
         chain_ids=frozenset(chains),
         department_ids=frozenset(departments),
         enterprise_paths=tuple(sorted(own_enterprises)),
+        home_city_paths=_minimal(home_cities),
         roles=frozenset(m.role for m in memberships),
     )
 
@@ -235,8 +244,8 @@ def _region_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
 
 @register("organisations.Department")
 def _department_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
-    # The city's department directory is public inside the government.
-    return Q() if not scope.is_empty else NOTHING
+    # The department directory of the user's own city is public inside that city's government.
+    return _paths_q(f"{prefix}city__path", scope.home_city_paths)
 
 
 @register("organisations.Park")

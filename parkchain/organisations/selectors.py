@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
-from parkchain.organisations.models import Department, OrgUnit, OrgUnitKind, Park, Region
+from parkchain.core.history import HistoryEntry, object_history
+from parkchain.organisations.models import (
+    Department,
+    Membership,
+    OrgUnit,
+    OrgUnitKind,
+    Park,
+    Region,
+)
 from parkchain.organisations.scopes import get_in_scope, scope_for
 
 User = AbstractBaseUser | AnonymousUser
@@ -19,8 +27,11 @@ def park_list(
     park_type: str | None = None,
     search: str | None = None,
 ) -> QuerySet[Park]:
-    """Parks the user may see, with their county and enterprise count (current members)."""
-    qs = scope_for(user).filter(Park.objects.select_related("org_unit__parent", "region"))
+    """Parks the user may see, with their county and the count of current enterprises *he* may see."""
+    from parkchain.enterprises.models import Enterprise
+
+    scope = scope_for(user)
+    qs = scope.filter(Park.objects.select_related("org_unit__parent", "region"))
     if county_id:
         qs = qs.filter(org_unit__parent_id=county_id)
     if level:
@@ -29,7 +40,9 @@ def park_list(
         qs = qs.filter(park_type=park_type)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(short_name__icontains=search))
-    return qs.annotate(enterprise_count=Count("enterprises", distinct=True))
+    # A chain office sees a key park but only the chain's enterprises in it: count those only.
+    visible = scope.q_for(Enterprise, prefix="enterprises__")
+    return qs.annotate(enterprise_count=Count("enterprises", filter=visible, distinct=True))
 
 
 def park_get(*, user: User, pk: int) -> Park:
@@ -59,3 +72,46 @@ def department_list(*, user: User) -> QuerySet[Department]:
 def org_unit_list(*, user: User, kind: str | None = None) -> QuerySet[OrgUnit]:
     qs = scope_for(user).filter(OrgUnit.objects.all())
     return qs.filter(kind=kind) if kind else qs
+
+
+def park_options(*, user: User, county_id: int | None = None) -> QuerySet[Park]:
+    """Parks for filter bars: the same rows as ``park_list`` without the counting."""
+    qs = scope_for(user).filter(Park.objects.all())
+    if county_id:
+        qs = qs.filter(org_unit__parent_id=county_id)
+    return qs.only("pk", "name").order_by("org_unit__path", "name")
+
+
+def park_counts_by_county(*, user: User) -> dict[int, int]:
+    """Parks the user may see per county: ``{county org unit id: number of parks}``."""
+    rows = (
+        scope_for(user)
+        .filter(Park.objects.all())
+        .order_by()
+        .values("org_unit__parent_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["org_unit__parent_id"]: row["n"] for row in rows if row["org_unit__parent_id"]}
+
+
+def park_is_visible(*, user: User, pk: int | None) -> bool:
+    if pk is None:
+        return False
+    return scope_for(user).filter(Park.objects.filter(pk=pk)).exists()
+
+
+def park_history(*, user: User, park: Park) -> list[HistoryEntry]:
+    """Change history of a park already fetched with ``park_get``."""
+    return object_history(park)
+
+
+def membership_list(*, user: User) -> QuerySet[Membership]:
+    """The user's own roles (a superuser's scope covers everyone's memberships: filter by user too)."""
+    if user.pk is None:
+        return Membership.objects.none()
+    return (
+        scope_for(user)
+        .filter(Membership.objects.filter(user_id=user.pk))
+        .select_related("org_unit", "chain", "department")
+        .order_by("role", "pk")
+    )

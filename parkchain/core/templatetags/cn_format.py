@@ -41,7 +41,8 @@ def num(value: Number, places: int = 0) -> str:
 def wan(value: Number, places: int = 0) -> str:
     """An amount stored in 万元, shown as '12,345 万元'."""
     text = group(value, places)
-    return text if text == "—" else f"{text} {_('10k yuan')}"
+    unit = _("10k yuan")  # 万元 (kept out of the f-string so makemessages finds it)
+    return text if text == "—" else f"{text} {unit}"
 
 
 @register.filter
@@ -51,14 +52,17 @@ def money(value: Number) -> str:
     if number is None:
         return "—"
     if abs(number) >= 10_000:
-        return f"{number / 10_000:,.2f} {_('100m yuan')}"
-    return f"{number:,.0f} {_('10k yuan')}"
+        unit = _("100m yuan")  # 亿元
+        return f"{number / 10_000:,.2f} {unit}"
+    unit = _("10k yuan")
+    return f"{number:,.0f} {unit}"
 
 
 @register.filter
 def mu(value: Number, places: int = 1) -> str:
     text = group(value, places)
-    return text if text == "—" else f"{text} {_('mu')}"
+    unit = _("mu")  # 亩
+    return text if text == "—" else f"{text} {unit}"
 
 
 @register.filter
