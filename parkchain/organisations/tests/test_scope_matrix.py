@@ -1,0 +1,617 @@
+"""Scope-leak matrix: every selector × every persona returns exactly the rows the persona may see.
+
+Adding a selector is one line in ``SELECTOR_CASES`` (``MENTION_CASES`` for one that returns text,
+such as a history; plus one in ``GET_CASES`` for a ``*_get``): ``test_every_selector_is_in_the_matrix``
+discovers the public functions of ``parkchain/*/selectors.py`` and fails until each has its line.
+Expected rows come from ``visibility.VISIBLE``, written out by hand per persona; rows are compared
+as multisets, so a missing row, an extra row and a row duplicated by a join all fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import inspect
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.http import Http404
+from django.utils.translation import gettext
+
+import parkchain
+from parkchain.chains.models import ChainLink, ChainNode
+from parkchain.chains.selectors import NodeView
+from parkchain.enterprises.models import ParkMembership
+from parkchain.organisations.models import OrgUnit
+from parkchain.organisations.tests.visibility import (
+    AS_OF_AFTER_MOVE,
+    AS_OF_BEFORE_MOVE,
+    CHAIN_ENTERPRISES,
+    CHAIN_KEY_PARKS,
+    CHAINS,
+    COUNTY_B,
+    ENTERPRISE_COUNTY,
+    ENTERPRISE_PARK,
+    ENTERPRISE_PARKS_EVER,
+    ENTERPRISES,
+    PARK_B1,
+    PARK_COUNTY,
+    PARK_SHORT_NAME,
+    PARKS,
+    PERSONAS,
+    VISIBLE,
+    Visible,
+    allowed_parks,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The matrix
+# ---------------------------------------------------------------------------------------------
+Rows = Callable[[Callable[..., Any], Any, Any], Iterable[Hashable]]
+Expected = Callable[[Any, Visible], Iterable[Hashable]]
+
+
+@dataclass(frozen=True)
+class SelectorCase:
+    selector: str  # "<app>.<function>" in parkchain/<app>/selectors.py
+    rows: Rows  # (selector, world, user) -> row keys
+    expected: Expected  # (world, visible) -> row keys
+    variant: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.selector}[{self.variant}]" if self.variant else self.selector
+
+
+def selector(dotted: str) -> Callable[..., Any]:
+    app, name = dotted.split(".")
+    function: Callable[..., Any] = getattr(
+        importlib.import_module(f"parkchain.{app}.selectors"), name
+    )
+    return function
+
+
+def names(rows: Iterable[Any]) -> list[str]:
+    return [row.name for row in rows]
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _got(get: Callable[..., Any], user: Any, objects: Iterable[Any]) -> list[str]:
+    """Names of the objects ``get`` returns; out-of-scope objects raise Http404 and are left out."""
+    found = []
+    for obj in objects:
+        with contextlib.suppress(Http404):
+            found.append(get(user=user, pk=obj.pk).name)
+    return found
+
+
+def link_key(link: ChainLink) -> tuple[str, str]:
+    return (link.enterprise.name, link.node.name)
+
+
+def visible_links(world: Any, v: Visible) -> set[tuple[str, str]]:
+    """A link is visible when both its chain and its enterprise are."""
+    return {
+        link_key(link)
+        for link in world.links
+        if link.node.chain.name in v.chains and link.enterprise.name in v.enterprises
+    }
+
+
+def visible_nodes(v: Visible) -> set[tuple[str, str | None]]:
+    return {
+        (node.name, node.parent.name if node.parent else None)
+        for node in ChainNode.objects.select_related("chain", "parent")
+        if node.chain.name in v.chains
+    }
+
+
+def flatten(views: list[NodeView], parent: str | None = None) -> Iterable[Hashable]:
+    for view in views:
+        yield ("node", view.node.name, parent)
+        for link in view.links:
+            yield ("link", *link_key(link))
+        yield from flatten(view.children, view.node.name)
+
+
+def tree_expected(world: Any, v: Visible) -> set[Hashable]:
+    nodes = {("node", name, parent) for name, parent in visible_nodes(v)}
+    return nodes | {("link", *key) for key in visible_links(world, v)}
+
+
+def positions_expected(world: Any, v: Visible) -> set[Hashable]:
+    per_position: dict[tuple[str, str], set[str]] = {}
+    for link in world.links:
+        if link.node.chain.name in v.chains and link.enterprise.name in v.enterprises:
+            key = (link.node.chain.name, link.node.position)
+            per_position.setdefault(key, set()).add(link.enterprise.name)
+    return {(chain, position, len(found)) for (chain, position), found in per_position.items()}
+
+
+def history_expected(world: Any, v: Visible) -> set[Hashable]:
+    return {
+        (m.enterprise.name, m.park.name, m.valid_from)
+        for m in ParkMembership.objects.select_related("enterprise", "park")
+        if m.enterprise.name in v.enterprises
+    }
+
+
+def fetch(get: str, user: Any, objects: Iterable[Any]) -> list[Any]:
+    """The objects ``get`` (a *_get selector) returns for ``user``: what a page would pass on."""
+    found = []
+    for obj in objects:
+        with contextlib.suppress(Http404):
+            found.append(selector(get)(user=user, pk=obj.pk))
+    return found
+
+
+def unit_name(pk: int) -> str:
+    return OrgUnit.objects.get(pk=pk).name
+
+
+def per_group(names: Iterable[str | None]) -> set[tuple[str, int]]:
+    return {(name, n) for name, n in Counter(names).items() if name is not None}
+
+
+def tree_by_position_rows(f: Callable[..., Any], w: Any, u: Any) -> list[Hashable]:
+    rows: list[Hashable] = []
+    for chain in w.chains:
+        for position, roots in f(user=u, chain=chain).items():
+            rows.extend(("group", position, root.node.name) for root in roots)
+            rows.extend(flatten(roots))
+    return rows
+
+
+def tree_by_position_expected(w: Any, v: Visible) -> set[Hashable]:
+    roots = {
+        ("group", node.position, node.name)
+        for node in ChainNode.objects.select_related("chain").filter(parent__isnull=True)
+        if node.chain.name in v.chains
+    }
+    return roots | tree_expected(w, v)
+
+
+def home_keys(summary: Any) -> list[Hashable]:
+    own = summary.own
+    return [
+        ("has_scope", summary.has_scope),
+        ("parks", summary.park_count),
+        ("enterprises", summary.enterprise_count),
+        ("above_scale", summary.above_scale_count, summary.above_scale_year),
+        ("chains", summary.chain_count, frozenset(c.name for c in summary.chains)),
+        ("qualified", frozenset((q.kind, q.count) for q in summary.qualifications if q.count)),
+        (
+            "breakdown",
+            summary.breakdown_level,
+            frozenset((row.name, row.enterprise_count) for row in summary.breakdown),
+        ),
+        (
+            "own",
+            own.enterprise.name if own else None,
+            len(own.qualifications) if own else 0,
+            frozenset(link.node.chain.name for link in own.chain_links) if own else frozenset(),
+        ),
+    ]
+
+
+CITY_WIDE_ROLES = {"city_admin", "leader", "supervisor", "chain_office", "department"}
+
+
+def home_expected(w: Any, v: Visible) -> list[Hashable]:
+    if not v.roles and not v.everything:
+        return [
+            ("has_scope", False),
+            ("parks", 0),
+            ("enterprises", 0),
+            ("above_scale", 0, None),
+            ("chains", 0, frozenset()),
+            ("qualified", frozenset()),
+            ("breakdown", "county", frozenset()),
+            ("own", None, 0, frozenset()),
+        ]
+    if v.roles == {"enterprise"}:
+        (own,) = v.enterprises
+        linked = frozenset(c for c, names in CHAIN_ENTERPRISES.items() if own in names)
+        return [
+            ("has_scope", True),
+            ("parks", 0),
+            ("enterprises", 0),
+            ("above_scale", 0, None),
+            ("chains", 0, frozenset()),
+            ("qualified", frozenset()),
+            ("breakdown", "county", frozenset()),
+            ("own", own, 1, linked & v.chains),
+        ]
+    n = len(v.enterprises)
+    if v.everything or v.roles & CITY_WIDE_ROLES:
+        counties = set(v.counties) | {ENTERPRISE_COUNTY[e] for e in v.enterprises}
+        by_county = Counter(ENTERPRISE_COUNTY[e] for e in v.enterprises)
+        breakdown = ("breakdown", "county", frozenset((c, by_county.get(c, 0)) for c in counties))
+    else:
+        by_park = Counter(ENTERPRISE_PARK[e] for e in v.enterprises)
+        rows = {(PARK_SHORT_NAME[p], by_park.get(p, 0)) for p in v.parks}
+        outside = n - sum(by_park.get(p, 0) for p in v.parks)
+        if outside:
+            rows.add((str(gettext("Outside parks")), outside))
+        breakdown = ("breakdown", "park", frozenset(rows))
+    return [
+        ("has_scope", True),
+        ("parks", len(v.parks)),
+        ("enterprises", n),
+        ("above_scale", n, 2025 if n else None),
+        ("chains", len(v.chains), frozenset(v.chains)),
+        ("qualified", frozenset({("high_tech", n)} if n else set())),
+        breakdown,
+        ("own", None, 0, frozenset()),
+    ]
+
+
+def search_queries(w: Any) -> list[str]:
+    return (
+        [e.name for e in w.enterprises]
+        + [e.credit_code.lower() for e in w.enterprises]
+        + [p.short_name for p in w.parks]
+        + [c.name for c in w.chains]
+    )
+
+
+def search_rows(f: Callable[..., Any], w: Any, u: Any) -> list[Hashable]:
+    rows: list[Hashable] = []
+    for query in search_queries(w):
+        results = f(user=u, query=query)
+        rows += [(query, "park", p.name) for p in results.parks]
+        rows += [(query, "enterprise", e.name) for e in results.enterprises]
+        rows += [(query, "chain", c.name) for c in results.chains]
+        rows.append((query, "totals", results.park_total, results.enterprise_total))
+    return rows
+
+
+def search_expected(w: Any, v: Visible) -> set[Hashable]:
+    rows: set[Hashable] = set()
+    for e in w.enterprises:
+        for query in (e.name, e.credit_code.lower()):
+            found = e.name in v.enterprises
+            rows.add((query, "totals", 0, int(found)))
+            if found:
+                rows.add((query, "enterprise", e.name))
+    for p in w.parks:
+        found = p.name in v.parks
+        rows.add((p.short_name, "totals", int(found), 0))
+        if found:
+            rows.add((p.short_name, "park", p.name))
+    for c in w.chains:
+        rows.add((c.name, "totals", 0, 0))
+        if c.name in v.chains:
+            rows.add((c.name, "chain", c.name))
+    return rows
+
+
+ON = dt.date(2026, 1, 1)
+
+
+SELECTOR_CASES: list[SelectorCase] = [
+    # organisations
+    SelectorCase("organisations.park_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.parks),
+    SelectorCase("organisations.park_get", lambda f, w, u: _got(f, u, w.parks), lambda w, v: v.parks),
+    SelectorCase("organisations.county_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.counties),
+    SelectorCase("organisations.region_list", lambda f, w, u: [r.code for r in f(user=u)], lambda w, v: v.regions),
+    SelectorCase("organisations.department_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.departments),
+    SelectorCase("organisations.org_unit_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.org_units),
+    SelectorCase("organisations.org_unit_list", lambda f, w, u: names(f(user=u, kind="park")), lambda w, v: v.org_units & PARKS, "kind=park"),
+    SelectorCase("organisations.park_options", lambda f, w, u: names(f(user=u)), lambda w, v: v.parks),
+    SelectorCase("organisations.park_options", lambda f, w, u: names(f(user=u, county_id=w.county_b.pk)), lambda w, v: v.parks & {PARK_B1}, "county=B"),
+    SelectorCase("organisations.park_counts_by_county", lambda f, w, u: [(unit_name(pk), n) for pk, n in f(user=u).items()], lambda w, v: per_group(PARK_COUNTY[p] for p in v.parks)),
+    SelectorCase("organisations.park_is_visible", lambda f, w, u: [p.name for p in w.parks if f(user=u, pk=p.pk)], lambda w, v: v.parks),
+    SelectorCase("organisations.membership_list", lambda f, w, u: [m.role for m in f(user=u)], lambda w, v: v.roles),
+    # enterprises
+    SelectorCase("enterprises.enterprise_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.enterprises),
+    SelectorCase("enterprises.enterprise_list", lambda f, w, u: names(f(user=u, as_of=_date(AS_OF_BEFORE_MOVE))), lambda w, v: v.enterprises_before_move, f"as_of={AS_OF_BEFORE_MOVE}"),
+    SelectorCase("enterprises.enterprise_list", lambda f, w, u: names(f(user=u, as_of=_date(AS_OF_AFTER_MOVE))), lambda w, v: v.enterprises, f"as_of={AS_OF_AFTER_MOVE}"),
+    SelectorCase("enterprises.enterprise_get", lambda f, w, u: _got(f, u, w.enterprises), lambda w, v: v.enterprises),
+    SelectorCase("enterprises.enterprise_qualifications", lambda f, w, u: [(q.enterprise.name, q.kind) for e in w.enterprises for q in f(user=u, enterprise=e)], lambda w, v: {(e, "high_tech") for e in v.enterprises}),
+    SelectorCase("enterprises.enterprise_park_history", lambda f, w, u: [(m.enterprise.name, m.park.name, m.valid_from) for e in w.enterprises for m in f(user=u, enterprise=e)], history_expected),
+    SelectorCase("enterprises.above_scale_years", lambda f, w, u: f(user=u), lambda w, v: {2025} if v.enterprises else set()),
+    SelectorCase("enterprises.above_scale_latest_year", lambda f, w, u: [f(user=u)], lambda w, v: {2025 if v.enterprises else None}),
+    SelectorCase("enterprises.enterprise_table", lambda f, w, u: [(e.name, e.above_scale_flag, tuple(q.kind for q in e.valid_qualifications)) for e in f(user=u, year=2025, on=ON)], lambda w, v: {(e, True, ("high_tech",)) for e in v.enterprises}),
+    SelectorCase("enterprises.enterprise_table", lambda f, w, u: names(f(user=u, year=2025, county_id=w.county_b.pk)), lambda w, v: {e for e in v.enterprises if ENTERPRISE_COUNTY[e] == COUNTY_B}, "county=B"),
+    SelectorCase("enterprises.enterprise_counts_by", lambda f, w, u: [(g.name, g.total, g.above_scale) for g in f(user=u, group="county", year=2025).values()], lambda w, v: {(c, n, n) for c, n in per_group(ENTERPRISE_COUNTY[e] for e in v.enterprises)}, "county"),
+    SelectorCase("enterprises.enterprise_counts_by", lambda f, w, u: [(g.name, g.total, g.above_scale) for g in f(user=u, group="park", year=2025).values()], lambda w, v: {(p, n, n) for p, n in per_group(ENTERPRISE_PARK[e] for e in v.enterprises)}, "park"),
+    SelectorCase("enterprises.qualification_counts", lambda f, w, u: list(f(user=u, on=ON).items()), lambda w, v: {("high_tech", len(v.enterprises))} if v.enterprises else set()),
+    SelectorCase("enterprises.enterprise_above_scale_years", lambda f, w, u: [(a.enterprise.name, a.year) for e in w.enterprises for a in f(user=u, enterprise=e)], lambda w, v: {(e, 2025) for e in v.enterprises}),
+    # chains
+    SelectorCase("chains.chain_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.chains),
+    SelectorCase("chains.chain_get", lambda f, w, u: _got(f, u, w.chains), lambda w, v: v.chains),
+    SelectorCase("chains.chain_link_list", lambda f, w, u: [link_key(x) for x in f(user=u)], visible_links),
+    SelectorCase("chains.chain_node_tree", lambda f, w, u: [row for c in w.chains for row in flatten(f(user=u, chain=c))], tree_expected),
+    SelectorCase("chains.chain_position_summary", lambda f, w, u: [(c.name, pos, n) for c in w.chains for pos, n in f(user=u, chain=c).items()], positions_expected),
+    SelectorCase("chains.chain_options", lambda f, w, u: names(f(user=u)), lambda w, v: v.chains),
+    SelectorCase("chains.chain_count", lambda f, w, u: [f(user=u)], lambda w, v: {len(v.chains)}),
+    SelectorCase("chains.chain_table", lambda f, w, u: [(c.name, frozenset(p.name for p in c.visible_key_parks)) for c in f(user=u)], lambda w, v: {(c, frozenset(CHAIN_KEY_PARKS[c] & v.parks)) for c in v.chains}),
+    SelectorCase("chains.chain_key_parks", lambda f, w, u: [(c.name, p.name) for c in fetch("chains.chain_get", u, w.chains) for p in f(user=u, chain=c)], lambda w, v: {(c, p) for c in v.chains for p in CHAIN_KEY_PARKS[c] & v.parks}),
+    SelectorCase("chains.chains_of_park", lambda f, w, u: [(c.name, p.name) for p in fetch("organisations.park_get", u, w.parks) for c in f(user=u, park=p)], lambda w, v: {(c, p) for c in v.chains for p in CHAIN_KEY_PARKS[c] & v.parks}),
+    SelectorCase("chains.chain_tree_by_position", tree_by_position_rows, tree_by_position_expected),
+    SelectorCase("chains.chain_export_links", lambda f, w, u: [link_key(x) for c in w.chains for x in f(user=u, chain=c)], visible_links),
+    SelectorCase("chains.chains_of_enterprise", lambda f, w, u: [link_key(x) for e in w.enterprises for x in f(user=u, enterprise_id=e.pk)], visible_links),
+    # core (home page and global search)
+    SelectorCase("core.home_summary", lambda f, w, u: home_keys(f(user=u)), home_expected),
+    SelectorCase("core.global_search", search_rows, search_expected),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MentionCase:
+    """A selector returning text (history): it may name only enterprises, parks and chains in scope.
+
+    ``texts`` gives (object name, text) for each object the user may open; ``allowed`` the names
+    that text may contain besides the object's own.
+    """
+
+    selector: str
+    texts: Callable[[Callable[..., Any], Any, Any], list[tuple[str, str]]]
+    allowed: Callable[[Visible, str], Iterable[str]]
+
+
+def history_text(entries: Iterable[Any]) -> str:
+    parts = []
+    for entry in entries:
+        parts.append(f"{entry.action} {entry.subject}")
+        parts.extend(f"{c.label}: {c.old} → {c.new}" for c in entry.changes)
+    return "\n".join(parts)
+
+
+MENTION_CASES: list[MentionCase] = [
+    MentionCase("organisations.park_history", lambda f, w, u: [(p.name, history_text(f(user=u, park=p))) for p in fetch("organisations.park_get", u, w.parks)], lambda v, name: v.parks),
+    MentionCase("enterprises.enterprise_history", lambda f, w, u: [(e.name, history_text(f(user=u, enterprise=e))) for e in fetch("enterprises.enterprise_get", u, w.enterprises)], lambda v, name: v.enterprises | v.chains | allowed_parks(v) | ENTERPRISE_PARKS_EVER[name]),
+    MentionCase("chains.chain_history", lambda f, w, u: [(c.name, history_text(f(user=u, chain=c))) for c in fetch("chains.chain_get", u, w.chains)], lambda v, name: v.chains | v.parks),
+]  # fmt: skip
+
+NAMED = ENTERPRISES | PARKS | CHAINS | set(PARK_SHORT_NAME.values())
+SHORT_TO_PARK = {short: park for park, short in PARK_SHORT_NAME.items()}
+
+
+@dataclass(frozen=True)
+class GetCase:
+    selector: str
+    objects: Callable[[Any], Iterable[Any]]  # world -> every object of the kind
+    visible: Callable[[Visible], frozenset[str]]
+
+
+GET_CASES: list[GetCase] = [
+    GetCase("organisations.park_get", lambda w: w.parks, lambda v: v.parks),
+    GetCase("enterprises.enterprise_get", lambda w: w.enterprises, lambda v: v.enterprises),
+    GetCase("chains.chain_get", lambda w: w.chains, lambda v: v.chains),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage: a selector someone adds shows up here until it has a line above
+# ---------------------------------------------------------------------------------------------
+def public_selector_functions() -> dict[str, Callable[..., Any]]:
+    """Public functions defined in parkchain/*/selectors.py, by "<app>.<name>"."""
+    found: dict[str, Callable[..., Any]] = {}
+    for path in sorted(Path(parkchain.__file__).parent.glob("*/selectors.py")):
+        app = path.parent.name
+        module = importlib.import_module(f"parkchain.{app}.selectors")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(obj):
+                continue
+            if obj.__module__ == module.__name__:
+                found[f"{app}.{name}"] = obj
+    return found
+
+
+def discovered_selectors() -> set[str]:
+    return set(public_selector_functions())
+
+
+def test_every_selector_takes_the_acting_user():
+    # given
+    functions = public_selector_functions()
+    # when
+    without_user = {
+        name
+        for name, function in functions.items()
+        if inspect.signature(function).parameters.get("user", None) is None
+        or inspect.signature(function).parameters["user"].kind is not inspect.Parameter.KEYWORD_ONLY
+    }
+    # then (style 8.2: selectors always take the acting user, keyword-only, and apply the scope)
+    assert without_user == set()
+
+
+def test_every_selector_is_in_the_matrix():
+    # given
+    selectors = discovered_selectors()
+    # when
+    covered = {case.selector for case in SELECTOR_CASES} | {c.selector for c in MENTION_CASES}
+    # then
+    assert selectors - covered == set(), "add a SelectorCase line for each new selector"
+    assert covered - selectors == set(), "a case names a selector that no longer exists"
+
+
+def test_every_get_selector_has_a_not_found_case():
+    # given
+    gets = {name for name in discovered_selectors() if name.endswith("_get")}
+    # when
+    covered = {case.selector for case in GET_CASES}
+    # then
+    assert gets == covered, "add a GetCase line for each new *_get selector"
+
+
+# ---------------------------------------------------------------------------------------------
+# The leak tests
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", SELECTOR_CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_selector_returns_exactly_the_rows_in_scope(request, world, persona, case):
+    # given
+    user = request.getfixturevalue(persona)
+    # when
+    rows = Counter(case.rows(selector(case.selector), world, user))
+    # then (a multiset: duplicated rows from a bad join fail too)
+    expected = Counter(set(case.expected(world, VISIBLE[persona])))
+    assert rows == expected
+
+
+@pytest.mark.parametrize("case", GET_CASES, ids=lambda c: c.selector)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_get_selector_answers_out_of_scope_exactly_like_missing(request, world, persona, case):
+    # given
+    user = request.getfixturevalue(persona)
+    get = selector(case.selector)
+    objects = list(case.objects(world))
+    missing_pk = max(obj.pk for obj in objects) + 10_000
+    with pytest.raises(Http404) as missing:
+        get(user=user, pk=missing_pk)
+    visible = case.visible(VISIBLE[persona])
+
+    for obj in objects:
+        if obj.name in visible:
+            # when / then: in scope, the row comes back
+            assert get(user=user, pk=obj.pk) == obj
+        else:
+            # when / then: out of scope, the same 404 as a missing row
+            with pytest.raises(Http404) as hidden:
+                get(user=user, pk=obj.pk)
+            assert type(hidden.value) is type(missing.value)
+            assert str(hidden.value) == str(missing.value)
+
+
+@pytest.mark.parametrize("case", MENTION_CASES, ids=lambda c: c.selector)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_history_names_nothing_outside_the_scope(request, world, persona, case):
+    # given
+    user = request.getfixturevalue(persona)
+    v = VISIBLE[persona]
+    # when
+    texts = case.texts(selector(case.selector), world, user)
+    # then
+    for name, text in texts:
+        assert text, f"{name}: no history at all (at least its creation is expected)"
+        allowed = set(case.allowed(v, name)) | {name}
+        named = {SHORT_TO_PARK.get(n, n) for n in NAMED if n in text}
+        assert named - allowed == set(), name
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters and counts never widen the scope
+# ---------------------------------------------------------------------------------------------
+def _enterprise_filters(world):
+    """(label, selector kwargs, which enterprises match the filter ignoring scope)."""
+    on_chain = {
+        chain.pk: {link.enterprise.pk for link in world.links if link.node.chain_id == chain.pk}
+        for chain in world.chains
+    }
+    filters = []
+    for county in (world.county_a, world.county_b, world.other_county):
+        filters.append(
+            (
+                f"county={county.name}",
+                {"county_id": county.pk},
+                lambda e, c=county: e.county_id == c.pk,
+            )
+        )
+    for park in world.parks:
+        filters.append(
+            (f"park={park.name}", {"park_id": park.pk}, lambda e, p=park: e.park_id == p.pk)
+        )
+    for chain in world.chains:
+        filters.append(
+            (
+                f"chain={chain.name}",
+                {"chain_id": chain.pk},
+                lambda e, c=chain: e.pk in on_chain[c.pk],
+            )
+        )
+    for enterprise in world.enterprises:
+        filters.append(
+            (
+                f"q={enterprise.name}",
+                {"search": enterprise.name[:4]},
+                lambda e, x=enterprise: e.pk == x.pk,
+            )
+        )
+        filters.append(
+            (
+                f"q={enterprise.credit_code}",
+                {"search": enterprise.credit_code.lower()},
+                lambda e, x=enterprise: e.pk == x.pk,
+            )
+        )
+    return filters
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_enterprise_filters_and_search_never_widen_the_scope(request, world, persona):
+    # given
+    user = request.getfixturevalue(persona)
+    visible = VISIBLE[persona].enterprises
+    enterprise_list = selector("enterprises.enterprise_list")
+    for label, kwargs, matches in _enterprise_filters(world):
+        # when
+        found = names(enterprise_list(user=user, **kwargs))
+        # then
+        expected = {e.name for e in world.enterprises if matches(e) and e.name in visible}
+        assert Counter(found) == Counter(expected), label
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_park_filters_never_widen_the_scope(request, world, persona):
+    # given
+    user = request.getfixturevalue(persona)
+    visible = VISIBLE[persona].parks
+    park_list = selector("organisations.park_list")
+    for county in (world.county_a, world.county_b, world.other_county):
+        # when
+        found = names(park_list(user=user, county_id=county.pk))
+        # then
+        expected = {p.name for p in world.parks if p.org_unit.parent_id == county.pk} & visible
+        assert set(found) == expected, county.name
+    for park in world.parks:
+        # when
+        found = names(park_list(user=user, search=park.short_name))
+        # then
+        assert set(found) == {park.name} & visible, park.name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_chain_enterprise_counts_only_count_enterprises_the_user_may_see(request, world, persona):
+    # given
+    user = request.getfixturevalue(persona)
+    v = VISIBLE[persona]
+    # when
+    chains = {
+        c.name: (c.node_count, c.enterprise_count) for c in selector("chains.chain_list")(user=user)
+    }
+    # then
+    expected = {}
+    for chain in world.chains:
+        if chain.name in v.chains:
+            on_chain = {
+                link.enterprise.name for link in world.links if link.node.chain_id == chain.pk
+            }
+            expected[chain.name] = (chain.nodes.count(), len(on_chain & v.enterprises))
+    assert chains == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_park_enterprise_counts_only_count_enterprises_the_user_may_see(request, world, persona):
+    # given
+    user = request.getfixturevalue(persona)
+    v = VISIBLE[persona]
+    # when
+    parks = {p.name: p.enterprise_count for p in selector("organisations.park_list")(user=user)}
+    # then
+    expected = {
+        park.name: len({e.name for e in world.enterprises if e.park_id == park.pk} & v.enterprises)
+        for park in world.parks
+        if park.name in v.parks
+    }
+    assert parks == expected
