@@ -34,6 +34,9 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the park user's 404 is expected
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client

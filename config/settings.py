@@ -28,10 +28,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "parkchain.core",
     "parkchain.organisations",
     "parkchain.enterprises",
     "parkchain.chains",
+    "parkchain.indicators",
     "parkchain.demo",
 ]
 
@@ -118,6 +121,12 @@ MEDIA_URL = "/media/"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+
+# Background work (long imports): django-tasks with its database backend; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Imports: the largest file accepted, in MB.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20)
 
 # Lists: rows per page, and the hard cap for a single .xlsx export.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
