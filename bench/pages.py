@@ -50,7 +50,9 @@ def main() -> None:
         call_command("seed_demo", scale=args.scale, seed=42, verbosity=0)
         print(f"seeded {args.scale} in {time.perf_counter() - started:.1f} s")
 
-    jiugui = Enterprise.objects.filter(name__startswith="酒鬼酒").first() or Enterprise.objects.first()
+    jiugui = (
+        Enterprise.objects.filter(name__startswith="酒鬼酒").first() or Enterprise.objects.first()
+    )
     assert jiugui is not None
     pages = [
         ("home", reverse("home")),
@@ -62,8 +64,14 @@ def main() -> None:
         ("chains", reverse("chains:list")),
         ("search ?q=酒", reverse("search") + "?q=酒"),
     ]
-    users = [u for u in ("city", "county_jishou", "park_gaoxin") if get_user_model().objects.filter(username=u).exists()]
-    print(f"scale={args.scale} enterprises={Enterprise.objects.count():,} repeat={args.repeat} db={os.environ['DATABASE_URL'].split(':')[0]}")
+    users = [
+        u
+        for u in ("city", "county_jishou", "park_gaoxin")
+        if get_user_model().objects.filter(username=u).exists()
+    ]
+    print(
+        f"scale={args.scale} enterprises={Enterprise.objects.count():,} repeat={args.repeat} db={os.environ['DATABASE_URL'].split(':')[0]}"
+    )
     print(f"{'page':30} {'user':15} {'median ms':>10} {'p95 ms':>8} {'status':>7}")
     for username in users:
         client = Client()
@@ -78,7 +86,9 @@ def main() -> None:
                 status = response.status_code
             timings.sort()
             p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-            print(f"{label:30} {username:15} {statistics.median(timings):10.1f} {p95:8.1f} {status:7}")
+            print(
+                f"{label:30} {username:15} {statistics.median(timings):10.1f} {p95:8.1f} {status:7}"
+            )
 
 
 if __name__ == "__main__":

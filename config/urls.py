@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from parkchain.api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
@@ -15,6 +17,8 @@ urlpatterns = [
     path("parks/", include("parkchain.organisations.urls")),
     path("enterprises/", include("parkchain.enterprises.urls")),
     path("chains/", include("parkchain.chains.urls")),
+    path("reporting/", include("parkchain.indicators.urls")),
+    path("api/", api.urls),
     path("", include("parkchain.core.urls")),
 ]
 

@@ -356,7 +356,9 @@ def _unit_data_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
     """
     from parkchain.enterprises.models import Enterprise
 
-    visible_enterprises = Enterprise.objects.filter(_enterprise_policy(scope, "", as_of)).values("org_unit_id")
+    visible_enterprises = Enterprise.objects.filter(_enterprise_policy(scope, "", as_of)).values(
+        "org_unit_id"
+    )
     not_enterprise = ~Q(**{f"{prefix}org_unit__kind": OrgUnitKind.ENTERPRISE})
     return (not_enterprise & _paths_q(f"{prefix}org_unit__path", scope.read_paths)) | Q(
         **{f"{prefix}org_unit_id__in": visible_enterprises}
@@ -372,18 +374,25 @@ def _reference_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
     return Q() if not scope.is_empty else NOTHING
 
 
-for _label in ("indicators.Indicator", "indicators.ReportForm", "indicators.FormItem", "indicators.ValidationRule"):
+for _label in (
+    "indicators.Indicator",
+    "indicators.ReportForm",
+    "indicators.FormItem",
+    "indicators.ValidationRule",
+):
     register(_label)(_reference_policy)
 
 
 @register("indicators.PeriodUnlock")
 def _period_unlock_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
-    return Q(**{f"{prefix}org_unit__isnull": True}) & _reference_policy(scope, prefix, as_of) | _paths_q(
-        f"{prefix}org_unit__path", scope.read_paths
-    )
+    return Q(**{f"{prefix}org_unit__isnull": True}) & _reference_policy(
+        scope, prefix, as_of
+    ) | _paths_q(f"{prefix}org_unit__path", scope.read_paths)
 
 
 @register("indicators.ImportBatch")
 def _import_batch_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
     """A batch is seen by its uploader and by users whose scope covers the unit it is for."""
-    return Q(**{f"{prefix}uploaded_by_id": scope.user_id}) | _paths_q(f"{prefix}scope_unit__path", scope.read_paths)
+    return Q(**{f"{prefix}uploaded_by_id": scope.user_id}) | _paths_q(
+        f"{prefix}scope_unit__path", scope.read_paths
+    )
