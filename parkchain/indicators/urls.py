@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver
 
 app_name = "reporting"
-urlpatterns: list[path] = []
+urlpatterns: list[URLPattern | URLResolver] = []
