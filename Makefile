@@ -40,7 +40,9 @@ demo: setup
 
 run: demo
 	@$(MANAGE) demo_logins
-	@echo "parkchain: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "parkchain: http://$(HOST):$(PORT)/  (Ctrl-C to stop; the task worker runs alongside)"
+	@DEBUG=1 $(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: .make-venv

@@ -30,11 +30,13 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # only for its bundled Swagger UI files (/api/docs loads nothing from a CDN)
     "parkchain.core",
     "parkchain.organisations",
     "parkchain.enterprises",
     "parkchain.chains",
     "parkchain.indicators",
+    "parkchain.api",
     "parkchain.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("chains/", include("parkchain.chains.urls")),
     path("reporting/", include("parkchain.indicators.urls")),
     path("api/", api.urls),
+    path("account/tokens/", include("parkchain.api.urls")),
     path("", include("parkchain.core.urls")),
 ]
 

@@ -59,3 +59,10 @@ FIRM: Final = (
 
 YTD_SERIES: Final = (UNIT_ID, YEAR, MONTH, YTD_VALUE)
 """Reported 本年累计 values: one row per unit, year and month (engine.periods.ytd_to_monthly)."""
+
+# validation issues (engine.validation) ----------------------------------------------------------
+ROW: Final = "row"  # source spreadsheet row number (1-based, as Excel shows it); null for web forms
+RULE: Final = "rule"  # validation rule code, or "non_negative"
+SEVERITY: Final = "severity"  # "error" (blocks saving) | "confirm" (needs confirmation)
+MESSAGE: Final = "message"
+COMPARED_TO: Final = "compared_to"  # the other side of a comparison, or last month's value

@@ -46,6 +46,14 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem("enterprises:list", _("Enterprises"), "building-skyscraper", "enterprises"),
     NavItem("chains:list", _("Industrial chains"), "hierarchy-3", "chains"),
+    NavItem("reporting:home", _("Data reporting"), "forms", "reporting"),
+    NavItem(
+        "reporting:import_list",
+        _("Excel imports"),
+        "file-import",
+        "import_list",
+        roles=_ALL_BUT_ENTERPRISE,
+    ),
 )
 
 # Role names as the programmes say them (the model's labels are shared with other choices).

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 SELECT = {"class": "form-select"}
 
@@ -30,3 +32,11 @@ class FilterForm(forms.Form):
         queryset = getattr(field, "queryset", None)
         if queryset is not None and queryset.count() <= 1:
             del self.fields[name]
+
+
+def _month_label(month: int) -> str:
+    return gettext("Month %(m)s") % {"m": month}
+
+
+# Evaluated when rendered, in the user's language (a plain % on a lazy string would freeze it at import).
+month_label = lazy(_month_label, str)

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-_PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", "/api/")
+_API_PREFIX = "/api/"
+_PUBLIC_PREFIXES = ("/login/", "/static/", "/i18n/", "/admin/", _API_PREFIX)
 
 
 class LoginRequiredMiddleware:
@@ -31,6 +32,11 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith(_API_PREFIX):
+            # API clients are programs: they say what they want in Accept-Language (default zh-hans).
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+            return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
         try:
             language = translation.get_supported_language_variant(chosen)

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Max, Model, Value
 from django.db.models.functions import Cast, Concat
 from django.test.utils import override_settings
@@ -40,6 +40,13 @@ from parkchain.chains.models import Chain, ChainLink, ChainNode, LinkRole
 from parkchain.demo import city as xiangxi_city
 from parkchain.demo import province as hunan
 from parkchain.demo.chain_trees import TREES
+from parkchain.demo.observations import (
+    FIRST_MONTHLY_YEAR,
+    FirmFacts,
+    ObservationSummary,
+    ParkFacts,
+    observations_seed,
+)
 from parkchain.demo.specs import (
     GENERAL,
     SERVICE,
@@ -71,12 +78,20 @@ from parkchain.enterprises.models import (
     Qualification,
     QualificationKind,
 )
+from parkchain.indicators.models import (
+    ImportBatch,
+    Observation,
+    ObservationRevision,
+    PeriodUnlock,
+    Submission,
+)
 from parkchain.organisations.models import (
     Department,
     Membership,
     OrgUnit,
     OrgUnitKind,
     Park,
+    ParkType,
     Region,
     RegionLevel,
 )
@@ -90,6 +105,8 @@ LATEST_ESTABLISHED = dt.date(2026, 9, 30)
 
 ORG_BODY_CHARS = credit_code.ALPHABET  # the organisation body uses the credit-code alphabet only
 SIZE_RANK = {"micro": 0, "small": 1, "medium": 2, "large": 3}
+# first year of monthly reported data per scale (five years; province: the last two, for speed)
+OBSERVATIONS_FROM = {"county": FIRST_MONTHLY_YEAR, "city": FIRST_MONTHLY_YEAR, "province": 2025}
 
 Log = Callable[[str], Any]
 M = TypeVar("M", bound=Model)
@@ -115,8 +132,12 @@ class DemoSummary:
     links: int = 0
     users: int = 0
     seconds: float = 0.0
+    reported: ObservationSummary | None = None
 
     def lines(self) -> list[str]:
+        reported = (
+            [self.reported.line()] if self.reported else ["no reported data (--no-observations)"]
+        )
         return [
             f"scale={self.scale} seed={self.seed}: {self.cities} cities, {self.counties} county-level units, "
             f"{self.parks} parks, {self.departments} departments",
@@ -125,6 +146,7 @@ class DemoSummary:
             f"{self.memberships} park memberships",
             f"{self.qualifications} qualifications; {self.above_scale_rows} 规上 rows, "
             f"{self.above_scale_now} above scale in {LAST_YEAR}",
+            *reported,
             f"{self.users} demo users; {self.seconds:.1f} s",
         ]
 
@@ -148,6 +170,11 @@ def demo_flush(*, log: Log | None = None) -> None:
     started = time.perf_counter()
     user_model = get_user_model()
     with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
+        # reported data first: it protects the units and the users it points at
+        for reported in (ObservationRevision, Observation, Submission, ImportBatch, PeriodUnlock):
+            _delete_all(reported)
+        Submission.history.all().delete()
+        PeriodUnlock.history.all().delete()
         Membership.objects.all().delete()
         user_model.objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
         ChainLink.objects.all().delete()
@@ -168,13 +195,35 @@ def demo_flush(*, log: Log | None = None) -> None:
         log(f"Flushed the demo data in {time.perf_counter() - started:.1f} s.")
 
 
+def _delete_all(model: type[Model]) -> None:
+    """One DELETE for every row of ``model`` (no per-row signals: 100,000s of observations)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+
+
 def demo_seed(
-    *, scale: str, seed: int, history: bool = True, log: Log | None = None
+    *,
+    scale: str,
+    seed: int,
+    history: bool = True,
+    observations: bool = True,
+    observations_from: int | None = None,
+    log: Log | None = None,
 ) -> DemoSummary:
-    """Build the demo data for ``scale`` (county, city or province) from ``seed`` into an empty database."""
+    """Build the demo data for ``scale`` (county, city or province) from ``seed`` into an empty database.
+
+    ``observations``: also the reported data (monthly from ``observations_from``, default
+    OBSERVATIONS_FROM of the scale: five years, the last two at province scale) and submissions.
+    """
     if scale not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}; use one of {', '.join(SCALES)}.")
-    builder = _Builder(scale=scale, seed=seed, history=history, log=log)
+    builder = _Builder(
+        scale=scale,
+        seed=seed,
+        history=history,
+        log=log,
+        observations_from=(observations_from or OBSERVATIONS_FROM[scale]) if observations else None,
+    )
     with transaction.atomic():
         return builder.build()
 
@@ -278,7 +327,16 @@ class _Firm:
 
 
 class _Builder:
-    def __init__(self, *, scale: str, seed: int, history: bool, log: Log | None) -> None:
+    def __init__(
+        self,
+        *,
+        scale: str,
+        seed: int,
+        history: bool,
+        log: Log | None,
+        observations_from: int | None = None,
+    ) -> None:
+        self.observations_from = observations_from
         self.scale = scale
         self.seed = seed
         self.history = history
@@ -310,13 +368,23 @@ class _Builder:
         for c in cities:
             firms.extend(self._firms(c))
         self._step(f"{len(firms)} enterprises generated")
-        self._write_firms(firms)
+        enterprises = self._write_firms(firms)
         self._step("enterprises written")
+        if self.observations_from is not None:
+            self.summary.reported = observations_seed(
+                firms=[_facts(f, e) for f, e in zip(firms, enterprises, strict=True)],
+                parks=[_park_facts(p) for c in cities for p in c.parks.values()],
+                seed=self.seed,
+                first_year=self.observations_from,
+            )
+            self._step("reported data (observations, submissions)")
         if self.history:
             self._write_history()
             self._step("history rows")
         users = demo_users_create(city_code=xiangxi_city.CITY_CODE)
         self.summary.users = len(users)
+        if self.observations_from is not None:
+            _demo_unlocks()
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -978,7 +1046,7 @@ class _Builder:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def _write_firms(self, firms: list[_Firm]) -> None:
+    def _write_firms(self, firms: list[_Firm]) -> list[Enterprise]:
         units = [
             OrgUnit(
                 name=f.name,
@@ -1070,6 +1138,42 @@ class _Builder:
         s.above_scale_rows = len(above)
         s.above_scale_now = sum(1 for f in firms if f.above.get(LAST_YEAR))
         s.links = len(links)
+        return enterprises
+
+
+def _facts(f: _Firm, e: Enterprise) -> FirmFacts:
+    """What the reported-data generator needs of a firm (park spells as org unit ids)."""
+    parks: tuple[tuple[dt.date, dt.date | None, int], ...] = ()
+    if f.park is not None and f.joined is not None:
+        if f.old_park is not None and f.moved_on is not None:
+            parks = (
+                (f.joined, f.moved_on, _written(f.old_park.unit.pk)),
+                (f.moved_on, None, _written(f.park.unit.pk)),
+            )
+        else:
+            parks = ((f.joined, None, _written(f.park.unit.pk)),)
+    return FirmFacts(
+        org_unit_id=e.org_unit_id,
+        name=f.name,
+        credit_code=f.credit_code,
+        size=f.size,
+        land_mu=f.land,
+        industry_code=f.industry[0],
+        established=f.established,
+        above=dict(f.above),
+        high_tech=any(kind == QualificationKind.HIGH_TECH for kind, *_ in f.quals),
+        is_master=f.is_master,
+        parks=parks,
+    )
+
+
+def _park_facts(p: _Park) -> ParkFacts:
+    return ParkFacts(
+        org_unit_id=_written(p.unit.pk),
+        name=p.spec.name,
+        built_mu=p.spec.built_mu,
+        is_high_tech=p.spec.park_type == ParkType.HIGH_TECH,
+    )
 
 
 _HISTORY_MODELS: tuple[type[Model], ...] = (
@@ -1180,3 +1284,28 @@ def _written(value: T | None) -> T:
     if value is None:
         raise RuntimeError("The demo builder used a value before setting it.")
     return value
+
+
+DEMO_UNLOCK_UNTIL = dt.date(2026, 12, 31)
+
+
+def _demo_unlocks() -> None:
+    """Re-open 2026-10 (the demo's latest period) so the demo users can try the web form and
+    imports whatever day the demo is run; recorded like any unlock, by the city task force."""
+    from django.contrib.auth import get_user_model
+
+    from parkchain.indicators.models import ReportForm
+
+    admin = get_user_model().objects.filter(username="city").first()
+    if admin is None:
+        return
+    for form in ReportForm.objects.filter(code__in=["ent_monthly", "park_monthly"]):
+        PeriodUnlock.objects.create(
+            form=form,
+            year=2026,
+            month=10,
+            org_unit=None,
+            until=DEMO_UNLOCK_UNTIL,
+            reason="演示：2026年10月补报窗口",
+            unlocked_by=admin,
+        )

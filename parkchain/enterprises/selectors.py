@@ -83,6 +83,13 @@ def enterprise_get(*, user: User, pk: int) -> Enterprise:
     return get_in_scope(enterprise_list(user=user), pk=pk)
 
 
+def enterprise_by_credit_code(*, user: User, credit_code: str) -> Enterprise:
+    """Look up by 统一社会信用代码 (case and spaces ignored); 404 when missing *or* out of scope."""
+    from parkchain.enterprises.credit_code import normalise
+
+    return get_in_scope(enterprise_list(user=user), credit_code=normalise(credit_code))
+
+
 def enterprise_qualifications(*, user: User, enterprise: Enterprise) -> QuerySet[Qualification]:
     return scope_for(user).filter(Qualification.objects.filter(enterprise=enterprise))
 

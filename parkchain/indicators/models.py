@@ -480,6 +480,19 @@ class ImportBatch(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    scope_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("for unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The uploader's unit (the city for city admins): who else sees the batch."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(
+        _("month"), null=True, blank=True, help_text=_("0 = annual")
+    )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)

@@ -90,11 +90,14 @@ def test_top_bar_shows_the_name_role_and_scope(client, county_a_user):
 
 def test_navigation_lists_the_modules_of_the_role(client, enterprise_user, city_analyst):
     client.force_login(city_analyst)
-    city_nav = [item.label for item in client.get(reverse("home")).context["nav_items"]]
+    city_nav = list(client.get(reverse("home")).context["nav_items"])
     client.force_login(enterprise_user)
-    enterprise_nav = [item.label for item in client.get(reverse("home")).context["nav_items"]]
-    assert [str(label) for label in city_nav] == ["首页", "园区", "企业", "产业链"]
-    assert [str(label) for label in enterprise_nav] == ["首页", "企业", "产业链"]
+    enterprise_nav = list(client.get(reverse("home")).context["nav_items"])
+    # 数据填报 (reporting) is untranslated until the translator pass: compared by URL
+    assert [str(item.label) for item in city_nav[:4]] == ["首页", "园区", "企业", "产业链"]
+    assert [str(item.label) for item in enterprise_nav[:3]] == ["首页", "企业", "产业链"]
+    assert reverse("reporting:home") in [item.url for item in city_nav[4:]]
+    assert reverse("reporting:home") in [item.url for item in enterprise_nav[3:]]
 
 
 def test_search_groups_parks_enterprises_and_chains_in_scope(client, county_b_user):

@@ -27,6 +27,14 @@ import parkchain
 from parkchain.chains.models import ChainLink, ChainNode
 from parkchain.chains.selectors import NodeView
 from parkchain.enterprises.models import ParkMembership
+from parkchain.indicators.tests import completeness_world as reporting
+from parkchain.indicators.tests import reporting_cases as desk
+from parkchain.indicators.tests.scope_cases import (
+    batch_expected,
+    batch_get_rows,
+    batch_list_rows,
+    world_batches,
+)
 from parkchain.organisations.models import OrgUnit
 from parkchain.organisations.tests.visibility import (
     AS_OF_AFTER_MOVE,
@@ -35,10 +43,12 @@ from parkchain.organisations.tests.visibility import (
     CHAIN_KEY_PARKS,
     CHAINS,
     COUNTY_B,
+    E_MOVED,
     ENTERPRISE_COUNTY,
     ENTERPRISE_PARK,
     ENTERPRISE_PARKS_EVER,
     ENTERPRISES,
+    PARK_A1,
     PARK_B1,
     PARK_COUNTY,
     PARK_SHORT_NAME,
@@ -294,6 +304,57 @@ def search_expected(w: Any, v: Visible) -> set[Hashable]:
     return rows
 
 
+REPORT_FORMS = {"ent_monthly", "ent_annual", "park_monthly"}
+
+
+def _by_code(get: Callable[..., Any], user: Any, codes: Iterable[str]) -> list[Any]:
+    found = []
+    for code in codes:
+        with contextlib.suppress(Http404):
+            found.append(get(user=user, code=code))
+    return found
+
+
+def _by_credit_code(get: Callable[..., Any], user: Any, enterprises: Iterable[Any]) -> list[str]:
+    found = []
+    for enterprise in enterprises:
+        with contextlib.suppress(Http404):
+            found.append(get(user=user, credit_code=f" {enterprise.credit_code.lower()} ").name)
+    return found
+
+
+def monthly(world: Any) -> Any:
+    """The enterprise monthly form, with the reports of completeness_world in place."""
+    reporting.ensure_reports(world)
+    return reporting.form("ent_monthly")
+
+
+def names_of(frame: Any) -> list[str]:
+    return [row["name"] for row in frame.to_dicts()]
+
+
+def completeness_rows(report: Any) -> list[Hashable]:
+    units = [(r["name"], r["status"], r["is_late"]) for r in report.units.to_dicts()]
+    totals = report.totals
+    return [*units, ("totals", totals["expected"], totals["reported"], totals["late"])]
+
+
+def completeness_expected_rows(v: Visible, *, before: bool = False) -> set[Hashable]:
+    units = reporting.expected_status(v, before=before)
+    reported = sum(1 for _n, status, _late in units if status in ("submitted", "approved"))
+    late = sum(1 for _n, status, is_late in units if is_late and status != "not_submitted")
+    return {*units, ("totals", len(units), reported, late)}
+
+
+def token_rows(f: Callable[..., Any], w: Any, u: Any) -> list[str]:
+    from parkchain.api.services import api_token_create
+    from parkchain.organisations.tests.factories import UserFactory
+
+    api_token_create(actor=u, name="mine")
+    api_token_create(actor=UserFactory.create(), name="theirs")
+    return [t.name for t in f(user=u)]
+
+
 ON = dt.date(2026, 1, 1)
 
 
@@ -325,6 +386,7 @@ SELECTOR_CASES: list[SelectorCase] = [
     SelectorCase("enterprises.enterprise_counts_by", lambda f, w, u: [(g.name, g.total, g.above_scale) for g in f(user=u, group="county", year=2025).values()], lambda w, v: {(c, n, n) for c, n in per_group(ENTERPRISE_COUNTY[e] for e in v.enterprises)}, "county"),
     SelectorCase("enterprises.enterprise_counts_by", lambda f, w, u: [(g.name, g.total, g.above_scale) for g in f(user=u, group="park", year=2025).values()], lambda w, v: {(p, n, n) for p, n in per_group(ENTERPRISE_PARK[e] for e in v.enterprises)}, "park"),
     SelectorCase("enterprises.qualification_counts", lambda f, w, u: list(f(user=u, on=ON).items()), lambda w, v: {("high_tech", len(v.enterprises))} if v.enterprises else set()),
+    SelectorCase("enterprises.enterprise_by_credit_code", lambda f, w, u: _by_credit_code(f, u, w.enterprises), lambda w, v: v.enterprises),
     SelectorCase("enterprises.enterprise_above_scale_years", lambda f, w, u: [(a.enterprise.name, a.year) for e in w.enterprises for a in f(user=u, enterprise=e)], lambda w, v: {(e, 2025) for e in v.enterprises}),
     # chains
     SelectorCase("chains.chain_list", lambda f, w, u: names(f(user=u)), lambda w, v: v.chains),
@@ -340,6 +402,29 @@ SELECTOR_CASES: list[SelectorCase] = [
     SelectorCase("chains.chain_tree_by_position", tree_by_position_rows, tree_by_position_expected),
     SelectorCase("chains.chain_export_links", lambda f, w, u: [link_key(x) for c in w.chains for x in f(user=u, chain=c)], visible_links),
     SelectorCase("chains.chains_of_enterprise", lambda f, w, u: [link_key(x) for e in w.enterprises for x in f(user=u, enterprise_id=e.pk)], visible_links),
+    # indicators: import batches
+    SelectorCase("indicators.import_batch_list", batch_list_rows, batch_expected),
+    SelectorCase("indicators.import_batch_get", batch_get_rows, batch_expected),
+    # indicators and reporting (data: parkchain/indicators/tests/completeness_world.py)
+    SelectorCase("indicators.indicator_list", lambda f, w, u: [f(user=u).filter(code="output_value").exists()], lambda w, v: {bool(v.roles or v.everything)}),
+    SelectorCase("indicators.report_form_list", lambda f, w, u: [x.code for x in f(user=u) if x.code in REPORT_FORMS], lambda w, v: REPORT_FORMS if v.roles or v.everything else set()),
+    SelectorCase("indicators.report_form_by_code", lambda f, w, u: [x.code for x in _by_code(f, u, REPORT_FORMS)], lambda w, v: REPORT_FORMS if v.roles or v.everything else set()),
+    SelectorCase("indicators.observation_list", lambda f, w, u: [(o.org_unit.name, o.month) for m in (3, 8) for o in f(user=u, year=2025, month=m, form=monthly(w))], lambda w, v: {(e, 8) for e in v.enterprises} | {(e, 3) for e in v.enterprises_before_move}),
+    SelectorCase("indicators.submission_list", lambda f, w, u: [(s.org_unit.name, s.status, s.month) for m in (3, 8) for s in f(user=u, year=2025, month=m, form=monthly(w))], lambda w, v: {(e, reporting.STATUS[e][0], 8) for e in v.enterprises if e in reporting.STATUS} | {(e, reporting.STATUS[e][0], 3) for e in v.enterprises_before_move if e in reporting.STATUS}),
+    SelectorCase("indicators.completeness_expected", lambda f, w, u: [(r["name"], m) for m in (3, 8) for r in f(user=u, form=reporting.form(), year=2025, month=m).to_dicts()], lambda w, v: {(e, 8) for e in v.enterprises} | {(e, 3) for e in v.enterprises_before_move}),
+    SelectorCase("indicators.completeness_expected", lambda f, w, u: [(r["name"], r["park_name"]) for r in f(user=u, form=reporting.form("ent_monthly"), year=2025, month=3).to_dicts()], lambda w, v: {(e, PARK_A1 if e == E_MOVED else ENTERPRISE_PARK[e]) for e in v.enterprises_before_move}, "park as of"),
+    SelectorCase("indicators.completeness_expected", lambda f, w, u: names_of(f(user=u, form=reporting.form("park_monthly"), year=2025, month=8)), lambda w, v: v.parks, "parks"),
+    SelectorCase("indicators.completeness_report", lambda f, w, u: completeness_rows(f(user=u, form=monthly(w), year=2025, month=8)), lambda w, v: completeness_expected_rows(v)),
+    SelectorCase("indicators.completeness_report", lambda f, w, u: completeness_rows(f(user=u, form=monthly(w), year=2025, month=3)), lambda w, v: completeness_expected_rows(v, before=True), "before move"),
+    # indicators: reporting pages (desk, web entry, reported card, review, unlocks)
+    SelectorCase("indicators.reporting_desk", desk.desk_rows, desk.desk_expected),
+    SelectorCase("indicators.report_entry", desk.entry_rows, desk.entry_expected),
+    SelectorCase("indicators.enterprise_reported_data", desk.reported_rows, desk.reported_expected),
+    SelectorCase("indicators.submission_for_review", desk.review_rows, desk.review_expected),
+    SelectorCase("indicators.submission_history", desk.history_rows, desk.review_expected),
+    SelectorCase("indicators.period_unlock_list", desk.unlock_rows, desk.unlock_expected),
+    # api tokens: a user's own only
+    SelectorCase("api.api_token_list", token_rows, lambda w, v: {"mine"}),
     # core (home page and global search)
     SelectorCase("core.home_summary", lambda f, w, u: home_keys(f(user=u)), home_expected),
     SelectorCase("core.global_search", search_rows, search_expected),
@@ -388,6 +473,7 @@ GET_CASES: list[GetCase] = [
     GetCase("organisations.park_get", lambda w: w.parks, lambda v: v.parks),
     GetCase("enterprises.enterprise_get", lambda w: w.enterprises, lambda v: v.enterprises),
     GetCase("chains.chain_get", lambda w: w.chains, lambda v: v.chains),
+    GetCase("indicators.import_batch_get", lambda w: world_batches(w), lambda v: v.org_units),
 ]
 
 

@@ -32,6 +32,21 @@ class Command(BaseCommand):
             help="Delete the demo data (org tree, enterprises, chains, demo users) first.",
         )
         parser.add_argument(
+            "--no-observations",
+            action="store_true",
+            help="Skip the reported data (observations and submissions of the report forms).",
+        )
+        parser.add_argument(
+            "--observations-from",
+            type=int,
+            choices=range(2022, 2027),
+            metavar="YEAR",
+            help=(
+                "First year of monthly reported data (default 2022, five years; 2025 at province "
+                "scale, where five years take several minutes on SQLite)."
+            ),
+        )
+        parser.add_argument(
             "--no-history",
             action="store_true",
             help="Skip the django-simple-history rows for the seeded records (faster).",
@@ -53,7 +68,12 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"Seeding the demo data: scale={scale}, seed={seed} …")
             summary = demo_seed(
-                scale=scale, seed=seed, history=not options["no_history"], log=self.stdout.write
+                scale=scale,
+                seed=seed,
+                history=not options["no_history"],
+                observations=not options["no_observations"],
+                observations_from=options["observations_from"],
+                log=self.stdout.write,
             )
         for line in summary.lines():
             self.stdout.write(self.style.SUCCESS(line))
