@@ -105,8 +105,12 @@ LATEST_ESTABLISHED = dt.date(2026, 9, 30)
 
 ORG_BODY_CHARS = credit_code.ALPHABET  # the organisation body uses the credit-code alphabet only
 SIZE_RANK = {"micro": 0, "small": 1, "medium": 2, "large": 3}
-# first year of monthly reported data per scale (five years; province: the last two, for speed)
-OBSERVATIONS_FROM = {"county": FIRST_MONTHLY_YEAR, "city": FIRST_MONTHLY_YEAR, "province": 2025}
+# Five years at every scale (issue #3); `--observations-from` shortens it (province: ~6M rows, a few minutes).
+OBSERVATIONS_FROM = {
+    "county": FIRST_MONTHLY_YEAR,
+    "city": FIRST_MONTHLY_YEAR,
+    "province": FIRST_MONTHLY_YEAR,
+}
 
 Log = Callable[[str], Any]
 M = TypeVar("M", bound=Model)
@@ -213,7 +217,7 @@ def demo_seed(
     """Build the demo data for ``scale`` (county, city or province) from ``seed`` into an empty database.
 
     ``observations``: also the reported data (monthly from ``observations_from``, default
-    OBSERVATIONS_FROM of the scale: five years, the last two at province scale) and submissions.
+    OBSERVATIONS_FROM of the scale: five years) and submissions.
     """
     if scale not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}; use one of {', '.join(SCALES)}.")

@@ -641,7 +641,8 @@ def observations_seed(
     now = connection.ops.adapt_datetimefield_value(SEEDED_AT)
     seed_source = Source.SEED.value
     obs = _Writer(
-        Observation, ["indicator", "org_unit", "year", "month", "value", "source", "updated_at"]
+        Observation,
+        ["indicator", "org_unit", "year", "month", "value", "source", "updated_at", "created_at"],
     )
     subs = _Writer(
         Submission,
@@ -716,7 +717,9 @@ def observations_seed(
                         continue
                     for i, indicator_id in enumerate(monthly_ids):
                         value = round(totals[i]) if i == 6 else round(totals[i], 1)
-                        obs.add((indicator_id, facts.org_unit_id, year, m, value, seed_source, now))
+                        obs.add(
+                            (indicator_id, facts.org_unit_id, year, m, value, seed_source, now, now)
+                        )
                     summary.monthly_rows += len(monthly_ids)
             if first_annual <= year <= ANNUAL_YEARS[1]:
                 if not submit("ent_annual", facts.org_unit_id, year, 0, plan.rng):
@@ -729,7 +732,9 @@ def observations_seed(
                         if code == "employees_avg"
                         else round(value, 2 if code in ("emissions", "land_used") else 1)
                     )
-                    obs.add((indicator_id, facts.org_unit_id, year, 0, rounded, seed_source, now))
+                    obs.add(
+                        (indicator_id, facts.org_unit_id, year, 0, rounded, seed_source, now, now)
+                    )
                 summary.annual_rows += len(annual_ids)
 
     park_ids = [indicators[c] for c in PARK_CODES]
@@ -802,6 +807,6 @@ def _park_series(
         for indicator_id, value in zip(indicator_ids, values, strict=True):
             if value is None:
                 continue
-            obs.add((indicator_id, park.org_unit_id, year, month, value, source, now))
+            obs.add((indicator_id, park.org_unit_id, year, month, value, source, now, now))
             rows += 1
     return rows

@@ -59,7 +59,9 @@ class CompletenessFilterForm(FilterForm):
         super().__init__(data)
         self.report_forms = {f.code: f for f in report_forms}
         self.today = today
-        self.fields["form"].choices = [(code, f.name) for code, f in self.report_forms.items()]  # type: ignore[attr-defined]
+        # the default form first, so the select shows what the page shows before anything is chosen
+        codes = sorted(self.report_forms, key=lambda code: code != PREFERRED_FORM)
+        self.fields["form"].choices = [(code, self.report_forms[code].name) for code in codes]  # type: ignore[attr-defined]
         self.fields["year"].choices = [  # type: ignore[attr-defined]
             ("", _("Year")),
             *((str(y), str(y)) for y in range(today.year, today.year - 6, -1)),

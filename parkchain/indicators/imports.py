@@ -8,10 +8,12 @@
   changed / unchanged counts and a sample of old → new. It writes nothing but the batch row; the
   parsed values are staged next to the file (Parquet) for ``batch_apply``.
 * ``batch_apply`` re-checks scope, calendar and rules against the values stored *now*, then writes
-  all changed values, their revisions and the submissions in one transaction — or nothing.
+  all new and changed values, a revision per changed value (a creation is recorded on the
+  observation: created_by / created_at / created_batch) and the submissions in one transaction.
   Unchanged values write nothing, so re-importing a file changes nothing.
-* ``batch_rollback`` restores every old value from the batch's revisions, unless a later change
-  touched one of them (it says which).
+* ``batch_rollback`` restores every old value from the batch's revisions and deletes the values
+  it created (``Observation.created_batch``), unless a later change touched one of them (it says
+  which).
 
 Bulk writes are plain SQL through ``executemany`` (the same on SQLite and PostgreSQL): INSERT for
 new values, UPDATE by id for changed ones (both known from the stored values read in the same
@@ -1354,7 +1356,8 @@ def _adapt_now(now: dt.datetime) -> Any:
 def _write(
     *, batch: ImportBatch, actor: AbstractBaseUser, diff: pl.DataFrame, now: dt.datetime
 ) -> None:
-    """Upsert the new and changed values and record one revision per value.
+    """Insert the new values (their creation recorded on the row: created_by/at/batch), update the
+    changed ones and record one revision per changed value.
 
     Rows go in the order of the observation key (fewer B-tree page splits). Values travel as
     floats rounded to 4 places: SQLite stores NUMERIC as REAL anyway, PostgreSQL casts to numeric.
@@ -1377,6 +1380,9 @@ def _write(
             pl.lit(batch.pk).alias("batch"),
             pl.lit(actor.pk).alias("user"),
             pl.lit(stamp).alias("stamp"),
+            pl.lit(actor.pk).alias("created_by"),
+            pl.lit(stamp).alias("created_at"),
+            pl.lit(batch.pk).alias("created_batch"),
         )
         .rows()
     )
@@ -1392,19 +1398,24 @@ def _write(
         )
         .rows()
     )
-    rev_rows = ordered.select(
-        INDICATOR_ID,
-        UNIT_ID,
-        YEAR,
-        MONTH,
-        pl.col(OLD).round(4),
-        pl.col(NEW).round(4),
-        pl.lit(source).alias("source"),
-        pl.lit(batch.pk).alias("batch"),
-        pl.lit(actor.pk).alias("user"),
-        pl.lit(stamp).alias("stamp"),
-        pl.lit("").alias("reason"),
-    ).rows()
+    # creations are recorded on the observation (created_*): revisions only for changed values
+    rev_rows = (
+        ordered.filter(pl.col(OBS_ID).is_not_null())
+        .select(
+            INDICATOR_ID,
+            UNIT_ID,
+            YEAR,
+            MONTH,
+            pl.col(OLD).round(4),
+            pl.col(NEW).round(4),
+            pl.lit(source).alias("source"),
+            pl.lit(batch.pk).alias("batch"),
+            pl.lit(actor.pk).alias("user"),
+            pl.lit(stamp).alias("stamp"),
+            pl.lit("").alias("reason"),
+        )
+        .rows()
+    )
     _bulk_session()
     _insert_observations(new_rows)
     _update_observations(changed_rows)
@@ -1419,10 +1430,13 @@ def _bulk_session() -> None:
 
 
 def _insert_observations(rows: Sequence[tuple[Any, ...]]) -> None:
+    """(indicator, unit, year, month, value, source, batch, user, stamp, created_by, created_at,
+    created_batch) rows."""
     table = Observation._meta.db_table
     sql = (
         f"INSERT INTO {table} (indicator_id, org_unit_id, year, month, value, source, batch_id, "  # noqa: S608 - table from _meta
-        "updated_by_id, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "updated_by_id, updated_at, created_by_id, created_at, created_batch_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     _executemany(sql, rows)
 
@@ -1529,14 +1543,17 @@ def _submit(
 # -------------------------------------------------------------------------------------------------
 @transaction.atomic
 def batch_rollback(*, batch: ImportBatch, actor: AbstractBaseUser) -> ImportBatch:
-    """Restore every value the batch changed (delete the ones it created), with revisions saying
-    "rollback of batch #N". Refuses when a later change touched any of these values, naming it."""
+    """Restore every value the batch changed (from its revisions) and delete the ones it created
+    (``created_batch``), with revisions saying "rollback of batch #N". Refuses when a later change
+    touched any of these values, naming it."""
     _require_batch_writer(batch, actor)
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != BatchStatus.APPLIED:
         raise ApplicationError(
             BATCH_NOT_APPLIED % {"pk": batch.pk, "status": locked.get_status_display()}
         )
+    # the values it changed (and, for batches applied before created_* existed, the values it
+    # created: revisions with old_value NULL)
     revisions = pl.DataFrame(
         list(
             ObservationRevision.objects.filter(batch=batch).values_list(
@@ -1554,7 +1571,26 @@ def batch_rollback(*, batch: ImportBatch, actor: AbstractBaseUser) -> ImportBatc
         },
         orient="row",
     )
-    now = timezone.now()
+    # the values it created, with the batch that holds each now
+    created = pl.DataFrame(
+        list(
+            Observation.objects.filter(created_batch=batch).values_list(
+                "indicator_id", "org_unit_id", "year", "month", "value", "batch_id"
+            )
+        ),
+        schema={
+            INDICATOR_ID: pl.Int64,
+            UNIT_ID: pl.Int64,
+            YEAR: pl.Int64,
+            MONTH: pl.Int64,
+            NEW: pl.Float64,
+            OLD_BATCH: pl.Int64,
+        },
+        orient="row",
+    )
+    later = created.filter(pl.col(OLD_BATCH).is_null() | (pl.col(OLD_BATCH) != batch.pk)).select(
+        OLD_BATCH
+    )
     if revisions.height:
         current = _stored(
             indicator_ids={str(i): i for i in revisions[INDICATOR_ID].unique().to_list()},
@@ -1562,18 +1598,49 @@ def batch_rollback(*, batch: ImportBatch, actor: AbstractBaseUser) -> ImportBatc
             periods=set(revisions.select(YEAR, MONTH).unique().iter_rows()),
         )
         joined = revisions.join(current, on=[UNIT_ID, INDICATOR_ID, YEAR, MONTH], how="left")
-        later = joined.filter(
+        changed_later = joined.filter(
             pl.col(OLD_BATCH).is_null()
             | (pl.col(OLD_BATCH) != batch.pk)
             | pl.col("old_value_right").is_null()
         )
-        if later.height:
-            raise ApplicationError(_later_changes_message(batch, later))
+        later = pl.concat([later, changed_later.select(OLD_BATCH)])
+    if later.height:
+        raise ApplicationError(_later_changes_message(batch, later))
+    now = timezone.now()
+    stamp = _adapt_now(now)
+    reason = (_("rollback of batch #%(pk)s") % {"pk": batch.pk})[:300]
+    rollback_revisions: list[tuple[Any, ...]] = []
+    if revisions.height:
         # the batch each restored value came from before (for a later rollback of that batch)
         before = _batch_before(revisions, first_revision=int(revisions["id"].min()))  # type: ignore[arg-type]
-        restore = revisions.join(before, on=[UNIT_ID, INDICATOR_ID, YEAR, MONTH], how="left")
-        stamp = _adapt_now(now)
-        reason = (_("rollback of batch #%(pk)s") % {"pk": batch.pk})[:300]
+        creators = pl.DataFrame(
+            list(
+                Observation.objects.filter(batch=batch).values_list(
+                    "indicator_id", "org_unit_id", "year", "month", "created_batch_id"
+                )
+            ),
+            schema={
+                INDICATOR_ID: pl.Int64,
+                UNIT_ID: pl.Int64,
+                YEAR: pl.Int64,
+                MONTH: pl.Int64,
+                "created_batch": pl.Int64,
+            },
+            orient="row",
+        )
+        key = [UNIT_ID, INDICATOR_ID, YEAR, MONTH]
+        restore = (
+            revisions.join(before, on=key, how="left")
+            .join(creators, on=key, how="left")
+            .with_columns(
+                # no earlier change (or the last one removed the value, re-created since):
+                # the value came from the batch that created it
+                pl.when(pl.col("previous_new").is_not_null())
+                .then(pl.col("previous_batch"))
+                .otherwise(pl.col("created_batch"))
+                .alias("previous_batch")
+            )
+        )
         upserts = [
             (i, u, y, m, _decimal(old), Source.EXCEL.value, prev_batch, actor.pk, stamp)
             for i, u, y, m, old, prev_batch in restore.filter(pl.col(OLD).is_not_null())
@@ -1581,32 +1648,37 @@ def batch_rollback(*, batch: ImportBatch, actor: AbstractBaseUser) -> ImportBatc
             .rows()
         ]
         _upsert_observations(upserts)
-        created = (
+        legacy_created = (
             restore.filter(pl.col(OLD).is_null()).select(INDICATOR_ID, UNIT_ID, YEAR, MONTH).rows()
         )
-        for start in range(0, len(created), 500):
-            chunk = created[start : start + 500]
+        for start in range(0, len(legacy_created), 500):
+            chunk = legacy_created[start : start + 500]
             Observation.objects.filter(batch=batch, pk__in=_observation_ids(chunk)).delete()
-        _insert_revisions(
-            [
-                (
-                    i,
-                    u,
-                    y,
-                    m,
-                    _decimal(new),
-                    None if old is None else _decimal(old),
-                    Source.EXCEL.value,
-                    None,
-                    actor.pk,
-                    stamp,
-                    reason,
-                )
-                for i, u, y, m, new, old in revisions.select(
-                    INDICATOR_ID, UNIT_ID, YEAR, MONTH, NEW, OLD
-                ).rows()
-            ]
+        rollback_revisions.extend(
+            (
+                i,
+                u,
+                y,
+                m,
+                _decimal(new),
+                None if old is None else _decimal(old),
+                Source.EXCEL.value,
+                None,
+                actor.pk,
+                stamp,
+                reason,
+            )
+            for i, u, y, m, new, old in revisions.select(
+                INDICATOR_ID, UNIT_ID, YEAR, MONTH, NEW, OLD
+            ).rows()
         )
+    if created.height:
+        Observation.objects.filter(batch=batch, created_batch=batch).delete()
+        rollback_revisions.extend(
+            (i, u, y, m, _decimal(new), None, Source.EXCEL.value, None, actor.pk, stamp, reason)
+            for i, u, y, m, new in created.select(INDICATOR_ID, UNIT_ID, YEAR, MONTH, NEW).rows()
+        )
+    _insert_revisions(rollback_revisions)
     locked.status = BatchStatus.ROLLED_BACK
     locked.rolled_back_at = now
     locked.rolled_back_by = actor  # type: ignore[assignment]
@@ -1624,7 +1696,8 @@ def _observation_ids(keys: list[tuple[int, int, int, int]]) -> list[int]:
 
 
 def _batch_before(revisions: pl.DataFrame, *, first_revision: int) -> pl.DataFrame:
-    """For each key, the batch of the last revision before ``first_revision`` (None: form entry)."""
+    """For each key, the batch and new value of the last revision before ``first_revision``
+    (batch None: form entry; new value None: removed, or no revision: see ``created_batch``)."""
     units = revisions[UNIT_ID].unique().to_list()
     periods = set(revisions.select(YEAR, MONTH).unique().iter_rows())
     earlier = pl.DataFrame(
@@ -1635,7 +1708,9 @@ def _batch_before(revisions: pl.DataFrame, *, first_revision: int) -> pl.DataFra
                 id__lt=first_revision, year=y, month=m, org_unit_id__in=units
             )
             .order_by("id")
-            .values_list("id", "indicator_id", "org_unit_id", "year", "month", "batch_id")
+            .values_list(
+                "id", "indicator_id", "org_unit_id", "year", "month", "batch_id", "new_value"
+            )
         ],
         schema={
             "id": pl.Int64,
@@ -1644,13 +1719,14 @@ def _batch_before(revisions: pl.DataFrame, *, first_revision: int) -> pl.DataFra
             YEAR: pl.Int64,
             MONTH: pl.Int64,
             "previous_batch": pl.Int64,
+            "previous_new": pl.Float64,
         },
         orient="row",
     )
     return (
         earlier.sort("id")
         .group_by([UNIT_ID, INDICATOR_ID, YEAR, MONTH])
-        .agg(pl.col("previous_batch").last())
+        .agg(pl.col("previous_batch").last(), pl.col("previous_new").last())
     )
 
 

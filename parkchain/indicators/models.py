@@ -108,19 +108,25 @@ class Source(models.TextChoices):
 
 
 class Observation(models.Model):
-    """One value: indicator × org unit × period. Changes leave an ObservationRevision behind."""
+    """One value: indicator × org unit × period.
+
+    Its creation is recorded on the row (created_by / created_at / created_batch); every later
+    change or removal leaves an ObservationRevision behind.
+    """
 
     indicator = models.ForeignKey(
         Indicator,
         verbose_name=_("indicator"),
         on_delete=models.PROTECT,
         related_name="observations",
+        db_index=False,  # prefix of observation_unique / of the (org_unit, year, month) index
     )
     org_unit = models.ForeignKey(
         OrgUnit,
         verbose_name=_("organisation unit"),
         on_delete=models.PROTECT,
         related_name="observations",
+        db_index=False,  # prefix of observation_unique / of the (org_unit, year, month) index
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(
@@ -145,8 +151,31 @@ class Observation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # the creation of the value (no revision row is written for it; revisions record changes and
+    # removals only). NULL on values created before these fields existed: their creation is the
+    # revision with old_value NULL.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(_("created at"), null=True, blank=True)
+    created_batch = models.ForeignKey(
+        "indicators.ImportBatch",
+        verbose_name=_("created by import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("observation")
@@ -167,13 +196,25 @@ class Observation(models.Model):
 
 
 class ObservationRevision(models.Model):
-    """Who changed which value when, from what to what, and why. old=None: created; new=None: removed."""
+    """Who changed which value when, from what to what, and why. new=None: removed.
+
+    Creations are recorded on the Observation itself (created_*), not here; old=None only appears
+    on rows written before that (legacy creations).
+    """
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("organisation unit"), on_delete=models.PROTECT, related_name="+"
+        OrgUnit,
+        verbose_name=_("organisation unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # prefix of the (org_unit, year, month) index
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -199,6 +240,7 @@ class ObservationRevision(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)

@@ -50,7 +50,7 @@ class ReportEntryForm(forms.Form):
                 required=False,
                 max_digits=20,
                 decimal_places=4,
-                initial=stored.get(code),
+                initial=_shown(stored.get(code), item.indicator.decimals),
                 disabled=disabled,
                 widget=forms.TextInput(attrs=NUMBER),
             )
@@ -149,3 +149,12 @@ class UnlockForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = forms_qs
         self.fields["until"].initial = today + dt.timedelta(days=7)
+
+
+def _shown(value: Decimal | None, decimals: int) -> Decimal | None:
+    """A stored value as the indicator shows it (4 stored places → its own decimals, 248827.8000 → 248827.80)."""
+    if value is None:
+        return None
+    shown = value.quantize(Decimal(1).scaleb(-decimals))
+    # never round away stored precision: re-saving the form unchanged must not change the value
+    return shown if shown == value else value.normalize()

@@ -1,6 +1,7 @@
 """Writes of reported values: the single-unit save shared by the web form and the API.
 
-Every change leaves an ObservationRevision (old → new, who, when, why, source, batch); unchanged
+A new value records its creation on the Observation (created_by, created_at); every change or
+removal leaves an ObservationRevision (old → new, who, when, why, source, batch); unchanged
 values write nothing. Excel imports (many units at once) live in ``parkchain.indicators.imports``
 and share the rules, the calendar and the Issue shape.
 """
@@ -310,8 +311,11 @@ def _write_values(
                 value=value,
                 source=source,
                 updated_by_id=actor.pk,
+                created_by_id=actor.pk,
+                created_at=timezone.now(),
             )
             created += 1
+            continue  # the creation is recorded on the observation, not as a revision
         elif obs is not None and value is not None:
             obs.value = value
             obs.source = source

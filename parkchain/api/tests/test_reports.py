@@ -49,9 +49,10 @@ def test_enterprise_saves_its_report(client, world, enterprise_user, bearer):
     unit = world.enterprise_a1.org_unit
     assert Observation.objects.filter(org_unit=unit, year=2025, month=8).count() == len(GOOD)
     assert set(Observation.objects.values_list("source", flat=True)) == {Source.API}
-    assert ObservationRevision.objects.filter(
-        org_unit=unit, changed_by=enterprise_user
-    ).count() == len(GOOD)
+    assert Observation.objects.filter(org_unit=unit, created_by=enterprise_user).count() == len(
+        GOOD
+    )
+    assert not ObservationRevision.objects.filter(org_unit=unit).exists()  # creations: no revisions
     assert Submission.objects.get(org_unit=unit, year=2025, month=8).submitted_by == enterprise_user
 
 

@@ -73,7 +73,7 @@ def value_of(enterprise, code, registry):
 # -------------------------------------------------------------------------------------------------
 # the good path
 # -------------------------------------------------------------------------------------------------
-def test_city_admin_imports_a_workbook_and_every_value_is_stored_with_revisions(
+def test_city_admin_imports_a_workbook_and_every_value_is_stored_with_its_creation(
     world, city_analyst, registry
 ):
     # given
@@ -91,7 +91,12 @@ def test_city_admin_imports_a_workbook_and_every_value_is_stored_with_revisions(
     # then
     assert batch.status == BatchStatus.APPLIED
     assert value_of(world.enterprise_b1, "t_revenue", registry) == Decimal("150")
-    assert ObservationRevision.objects.filter(batch=batch, old_value__isnull=True).count() == 10
+    # the creation is recorded on each value, not as a revision (revisions are changes only)
+    created = Observation.objects.filter(created_batch=batch, batch=batch)
+    assert created.count() == 10
+    assert set(created.values_list("created_by", flat=True)) == {city_analyst.pk}
+    assert not created.filter(created_at__isnull=True).exists()
+    assert not ObservationRevision.objects.exists()
     submission = Submission.objects.get(org_unit=world.enterprise_b1.org_unit, form=registry.form)
     assert submission.status == SubmissionStatus.SUBMITTED
     assert not submission.is_late
@@ -172,14 +177,26 @@ def test_rollback_restores_old_values_and_removes_created_ones(world, city_analy
         xlsx_bytes([row_for(world.enterprise_a1, 100, 90), row_for(world.enterprise_b1)]),
     )
     two = batch_apply(batch=two, actor=city_analyst, today=TODAY)
+    # then: one revision, the change (80 → 90); the creations are on the observations
+    [change] = ObservationRevision.objects.all()
+    assert (change.old_value, change.new_value, change.batch) == (Decimal("80"), Decimal("90"), two)
+    assert Observation.objects.filter(created_batch=one).count() == 5
+    assert Observation.objects.filter(created_batch=two).count() == 5
     # when
     two = batch_rollback(batch=two, actor=city_analyst)
     # then
     assert two.status == BatchStatus.ROLLED_BACK
     assert value_of(world.enterprise_a1, "t_revenue", registry) == Decimal("80")
     assert value_of(world.enterprise_b1, "t_revenue", registry) is None
-    reasons = set(ObservationRevision.objects.exclude(reason="").values_list("reason", flat=True))
-    assert reasons == {f"rollback of batch #{two.pk}"}
+    restored = Observation.objects.get(
+        org_unit=world.enterprise_a1.org_unit, indicator=registry.indicators["t_revenue"]
+    )
+    assert (restored.batch, restored.created_batch) == (one, one)
+    rollback = ObservationRevision.objects.exclude(reason="")
+    assert set(rollback.values_list("reason", flat=True)) == {f"rollback of batch #{two.pk}"}
+    # the restored change and the 5 removed creations
+    assert rollback.filter(old_value=Decimal("90"), new_value=Decimal("80")).count() == 1
+    assert rollback.filter(new_value__isnull=True).count() == 5
     # and batch 1 can now be rolled back in turn (its values are its own again)
     batch_rollback(batch=one, actor=city_analyst)
     assert Observation.objects.count() == 0

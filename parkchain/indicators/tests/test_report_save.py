@@ -62,7 +62,11 @@ def test_enterprise_user_saves_his_report_and_it_is_submitted(world, enterprise_
     assert result.created == 5
     assert result.submission.status == SubmissionStatus.SUBMITTED
     assert Observation.objects.filter(org_unit=world.enterprise_a1.org_unit).count() == 5
-    assert ObservationRevision.objects.filter(old_value__isnull=True).count() == 5
+    # the creation is recorded on the values; revisions are for later changes only
+    stored = Observation.objects.filter(org_unit=world.enterprise_a1.org_unit)
+    assert set(stored.values_list("created_by", flat=True)) == {enterprise_user.pk}
+    assert not stored.filter(created_at__isnull=True).exists()
+    assert not ObservationRevision.objects.exists()
 
 
 def test_saving_the_same_values_again_writes_nothing(world, enterprise_user, registry):

@@ -42,8 +42,8 @@ class Command(BaseCommand):
             choices=range(2022, 2027),
             metavar="YEAR",
             help=(
-                "First year of monthly reported data (default 2022, five years; 2025 at province "
-                "scale, where five years take several minutes on SQLite)."
+                "First year of monthly reported data (default 2022: five years at every scale; "
+                "at province scale that is ~6M rows and a few minutes on SQLite)."
             ),
         )
         parser.add_argument(
