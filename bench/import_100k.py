@@ -328,6 +328,7 @@ def main() -> None:
     if args.profile:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     if args.ours_only:
         return
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -684,6 +685,7 @@ def _check(
     months: list[int] = []
     row_numbers: list[int] = []
     seen: dict[tuple[int, int, int], int] = {}
+    period_cache: dict[Any, tuple[int, int] | None] = {}
     normalise = credit_codes.normalise
     for offset, row in enumerate(data):
         if report and offset and offset % PROGRESS_EVERY == 0:
@@ -763,9 +765,15 @@ def _check(
                         row_ok = False
         period = (year, month)
         if mapping.period is not None:
-            parsed_period = (
-                excel.parse_period(raw_period) if raw_period not in ("", None) else (year, month)
-            )
+            if raw_period in ("", None):
+                parsed_period: tuple[int, int] | None = (year, month)
+            else:  # a workbook holds a few dozen distinct periods in 100,000 rows
+                try:
+                    parsed_period = period_cache[raw_period]
+                except KeyError:
+                    parsed_period = period_cache[raw_period] = excel.parse_period(raw_period)
+                except TypeError:  # unhashable cell value
+                    parsed_period = excel.parse_period(raw_period)
             if parsed_period is None:
                 issues.append(
                     Issue(
@@ -1364,62 +1372,62 @@ def _write(
     """
     if diff.is_empty():
         return
-    stamp = _adapt_now(now)
-    ordered = diff.sort([INDICATOR_ID, UNIT_ID, YEAR, MONTH])
-    source = Source.EXCEL.value
+    ordered = diff.sort([UNIT_ID, INDICATOR_ID, YEAR, MONTH])
+    # what is the same for every row travels once, as SQL literals, not once per row as parameters
+    # (a third of the insert time): ints, our own timestamp and a Source value — never user text
+    source = _sql_literal(Source.EXCEL.value)
+    batch_pk, user_pk, stamp = _sql_literal(batch.pk), _sql_literal(actor.pk), _sql_stamp(now)
+    table = Observation._meta.db_table
+    revisions = ObservationRevision._meta.db_table
     # new values: a plain INSERT (SQLite's upsert costs twice as much per row)
     new_rows = (
         ordered.filter(pl.col(OBS_ID).is_null())
-        .select(
-            INDICATOR_ID,
-            UNIT_ID,
-            YEAR,
-            MONTH,
-            pl.col(NEW).round(4),
-            pl.lit(source).alias("source"),
-            pl.lit(batch.pk).alias("batch"),
-            pl.lit(actor.pk).alias("user"),
-            pl.lit(stamp).alias("stamp"),
-            pl.lit(actor.pk).alias("created_by"),
-            pl.lit(stamp).alias("created_at"),
-            pl.lit(batch.pk).alias("created_batch"),
-        )
+        .select(INDICATOR_ID, UNIT_ID, YEAR, MONTH, pl.col(NEW).round(4))
         .rows()
     )
-    changed_rows = (
-        ordered.filter(pl.col(OBS_ID).is_not_null())
-        .select(
-            pl.col(NEW).round(4),
-            pl.lit(source).alias("source"),
-            pl.lit(batch.pk).alias("batch"),
-            pl.lit(actor.pk).alias("user"),
-            pl.lit(stamp).alias("stamp"),
-            OBS_ID,
-        )
-        .rows()
-    )
+    changed = ordered.filter(pl.col(OBS_ID).is_not_null())
+    changed_rows = changed.select(pl.col(NEW).round(4), OBS_ID).rows()
     # creations are recorded on the observation (created_*): revisions only for changed values
-    rev_rows = (
-        ordered.filter(pl.col(OBS_ID).is_not_null())
-        .select(
-            INDICATOR_ID,
-            UNIT_ID,
-            YEAR,
-            MONTH,
-            pl.col(OLD).round(4),
-            pl.col(NEW).round(4),
-            pl.lit(source).alias("source"),
-            pl.lit(batch.pk).alias("batch"),
-            pl.lit(actor.pk).alias("user"),
-            pl.lit(stamp).alias("stamp"),
-            pl.lit("").alias("reason"),
-        )
-        .rows()
-    )
+    rev_rows = changed.select(
+        INDICATOR_ID, UNIT_ID, YEAR, MONTH, pl.col(OLD).round(4), pl.col(NEW).round(4)
+    ).rows()
     _bulk_session()
-    _insert_observations(new_rows)
-    _update_observations(changed_rows)
-    _insert_revisions(rev_rows)
+    _executemany(
+        f"INSERT INTO {table} (indicator_id, org_unit_id, year, month, value, source, batch_id, "  # noqa: S608 - table from _meta, literals from _sql_literal
+        "updated_by_id, updated_at, created_by_id, created_at, created_batch_id) "
+        f"VALUES (%s, %s, %s, %s, %s, {source}, {batch_pk}, {user_pk}, {stamp}, {user_pk}, "
+        f"{stamp}, {batch_pk})",
+        new_rows,
+    )
+    _executemany(
+        f"UPDATE {table} SET value = %s, source = {source}, batch_id = {batch_pk}, "  # noqa: S608 - as above
+        f"updated_by_id = {user_pk}, updated_at = {stamp} WHERE id = %s",
+        changed_rows,
+    )
+    _executemany(
+        f"INSERT INTO {revisions} (indicator_id, org_unit_id, year, month, old_value, new_value, "  # noqa: S608 - as above
+        f"source, batch_id, changed_by_id, changed_at, reason) VALUES (%s, %s, %s, %s, %s, %s, "
+        f"{source}, {batch_pk}, {user_pk}, {stamp}, '')",
+        rev_rows,
+    )
+
+
+def _sql_literal(value: int | str) -> str:
+    """A constant of our own (a primary key or a choice value) as an SQL literal."""
+    if isinstance(value, int):
+        return str(int(value))
+    if not re.fullmatch(r"[A-Za-z0-9_\-]*", value):
+        raise ValueError(f"not a safe literal: {value!r}")
+    return f"'{value}'"
+
+
+def _sql_stamp(now: dt.datetime) -> str:
+    """A timestamp literal in the form the backend stores (SQLite: naive UTC text)."""
+    adapted = _adapt_now(now)
+    text = adapted.isoformat(sep=" ") if isinstance(adapted, dt.datetime) else str(adapted)
+    if not re.fullmatch(r"[0-9: .+\-]+", text):
+        raise ValueError(f"not a timestamp: {text!r}")
+    return f"'{text}'"
 
 
 def _bulk_session() -> None:
@@ -1429,29 +1437,16 @@ def _bulk_session() -> None:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
 
 
-def _insert_observations(rows: Sequence[tuple[Any, ...]]) -> None:
-    """(indicator, unit, year, month, value, source, batch, user, stamp, created_by, created_at,
-    created_batch) rows."""
-    table = Observation._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (indicator_id, org_unit_id, year, month, value, source, batch_id, "  # noqa: S608 - table from _meta
-        "updated_by_id, updated_at, created_by_id, created_at, created_batch_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-    )
-    _executemany(sql, rows)
-
-
-def _update_observations(rows: Sequence[tuple[Any, ...]]) -> None:
-    """(value, source, batch, user, stamp, observation id) rows."""
-    table = Observation._meta.db_table
-    sql = (
-        f"UPDATE {table} SET value = %s, source = %s, batch_id = %s, updated_by_id = %s, "  # noqa: S608 - table from _meta
-        "updated_at = %s WHERE id = %s"
-    )
-    _executemany(sql, rows)
-
-
 def _executemany(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Run ``sql`` once per row. On SQLite straight through the driver: Django's cursor wrapper
+    re-wraps the row list in an iterator (``itertools.tee``) to peek at its first row, which
+    costs ~10 % of a 800k-row insert; the SQL is ours and uses positional parameters only."""
+    if not rows:
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.executemany(sql.replace("%s", "?"), rows)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 50_000):
             cursor.executemany(sql, rows[start : start + 50_000])
@@ -1462,7 +1457,7 @@ def _upsert_observations(rows: Sequence[tuple[Any, ...]]) -> None:
     sql = (
         f"INSERT INTO {table} (indicator_id, org_unit_id, year, month, value, source, batch_id, "  # noqa: S608 - table from _meta
         "updated_by_id, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (indicator_id, org_unit_id, year, month) DO UPDATE SET "
+        "ON CONFLICT (org_unit_id, indicator_id, year, month) DO UPDATE SET "
         "value = excluded.value, source = excluded.source, batch_id = excluded.batch_id, "
         "updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at"
     )
@@ -1489,42 +1484,39 @@ def _submit(
     """Mark each unit × period of the batch submitted (late after the due date) unless already
     submitted or approved; one historical record per submission changed (simple-history)."""
     form = batch.form
-    stamp = _adapt_now(now)
-    keys = frame.select(UNIT_ID, YEAR, MONTH).unique().rows()
-    late = {}
-    for y, m in {(y, m) for _u, y, m in keys}:
-        late[(y, m)] = today > period_window(form, y, m)[1]
-    rows = [
-        (
-            stamp,
-            stamp,
-            form.pk,
-            u,
-            y,
-            m,
-            SubmissionStatus.SUBMITTED.value,
-            stamp,
-            actor.pk,
-            late[(y, m)],
-            "",
-        )
-        for u, y, m in keys
-    ]
+    stamp = _sql_stamp(now)
+    form_pk, user_pk = _sql_literal(form.pk), _sql_literal(actor.pk)
+    submitted = _sql_literal(SubmissionStatus.SUBMITTED.value)
+    keys = frame.select(UNIT_ID, YEAR, MONTH).unique()
+    periods = keys.select(YEAR, MONTH).unique().rows()
+    late = pl.DataFrame(
+        [(y, m, today > period_window(form, y, m)[1]) for y, m in periods],
+        schema={YEAR: pl.Int64, MONTH: pl.Int64, "late": pl.Boolean},
+        orient="row",
+    )
+    keys = keys.with_columns(pl.col(YEAR, MONTH).cast(pl.Int64)).join(late, on=[YEAR, MONTH])
+    existing = _existing_submissions(form, periods)
+    marked = keys.join(existing, on=[UNIT_ID, YEAR, MONTH], how="left")
+    open_states = {SubmissionStatus.NOT_SUBMITTED.value, SubmissionStatus.RETURNED.value}
+    # new submissions: a plain INSERT; existing ones only while still open (未报/退回)
+    inserts = marked.filter(pl.col("submission_id").is_null()).select(UNIT_ID, YEAR, MONTH, "late")
+    updates = marked.filter(pl.col("status").is_in(sorted(open_states))).select(
+        "late", "submission_id"
+    )
     table = Submission._meta.db_table
     history = Submission.history.model._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (created_at, updated_at, form_id, org_unit_id, year, month, status, "  # noqa: S608 - table from _meta
-        "submitted_at, submitted_by_id, is_late, return_reason) VALUES "
-        "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (form_id, org_unit_id, year, month) DO UPDATE SET "
-        "status = excluded.status, submitted_at = excluded.submitted_at, "
-        "submitted_by_id = excluded.submitted_by_id, is_late = excluded.is_late, "
-        f"updated_at = excluded.updated_at WHERE {table}.status IN (%s, %s)"
+    _executemany(
+        f"INSERT INTO {table} (created_at, updated_at, form_id, org_unit_id, year, month, status, "  # noqa: S608 - table from _meta, literals from _sql_literal
+        f"submitted_at, submitted_by_id, is_late, return_reason) VALUES ({stamp}, {stamp}, "
+        f"{form_pk}, %s, %s, %s, {submitted}, {stamp}, {user_pk}, %s, '')",
+        inserts.rows(),
     )
-    open_states = (SubmissionStatus.NOT_SUBMITTED.value, SubmissionStatus.RETURNED.value)
+    _executemany(
+        f"UPDATE {table} SET status = {submitted}, submitted_at = {stamp}, "  # noqa: S608 - as above
+        f"submitted_by_id = {user_pk}, is_late = %s, updated_at = {stamp} WHERE id = %s",
+        updates.rows(),
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 50_000):
-            cursor.executemany(sql, [(*r, *open_states) for r in rows[start : start + 50_000]])
         cursor.execute(
             f"INSERT INTO {history} (id, created_at, updated_at, year, month, status, submitted_at, "  # noqa: S608 - tables from _meta
             "is_late, reviewed_at, return_reason, form_id, org_unit_id, submitted_by_id, reviewed_by_id, "
@@ -1533,9 +1525,37 @@ def _submit(
             "return_reason, form_id, org_unit_id, submitted_by_id, reviewed_by_id, %s, %s, "
             f"CASE WHEN created_at = updated_at THEN '+' ELSE '~' END, %s FROM {table} "
             "WHERE form_id = %s AND updated_at = %s",
-            [stamp, f"import batch #{batch.pk}"[:100], actor.pk, form.pk, stamp],
+            [
+                _adapt_now(now),
+                f"import batch #{batch.pk}"[:100],
+                actor.pk,
+                form.pk,
+                _adapt_now(now),
+            ],
         )
         return int(cursor.rowcount or 0)
+
+
+def _existing_submissions(form: ReportForm, periods: list[tuple[int, int]]) -> pl.DataFrame:
+    """Submission id and status per unit × period of the form, for the given periods."""
+    schema = {
+        "submission_id": pl.Int64,
+        UNIT_ID: pl.Int64,
+        YEAR: pl.Int64,
+        MONTH: pl.Int64,
+        "status": pl.Utf8,
+    }
+    records: list[tuple[Any, ...]] = []
+    by_year: dict[int, list[int]] = {}
+    for y, m in periods:
+        by_year.setdefault(y, []).append(m)
+    for y, months in by_year.items():
+        records.extend(
+            Submission.objects.filter(form=form, year=y, month__in=months).values_list(
+                "id", "org_unit_id", "year", "month", "status"
+            )
+        )
+    return pl.DataFrame(records, schema=schema, orient="row")
 
 
 # -------------------------------------------------------------------------------------------------

@@ -182,13 +182,15 @@ class Observation(models.Model):
         verbose_name_plural = _("observations")
         ordering = ["org_unit_id", "indicator_id", "year", "month"]
         constraints = [
+            # unit first: it also serves "everything of one unit" (the enterprise page, the
+            # import's stored values), so no separate (org_unit, year, month) index is kept —
+            # one index fewer to maintain on every insert
             models.UniqueConstraint(
-                fields=["indicator", "org_unit", "year", "month"], name="observation_unique"
+                fields=["org_unit", "indicator", "year", "month"], name="observation_unique"
             ),
         ]
         indexes = [
             models.Index(fields=["year", "month", "indicator"]),
-            models.Index(fields=["org_unit", "year", "month"]),
         ]
 
     def __str__(self) -> str:
@@ -373,6 +375,7 @@ class Submission(BaseModel):
         verbose_name=_("report form"),
         on_delete=models.PROTECT,
         related_name="submissions",
+        db_index=False,  # the unique (form, unit, period) index serves it
     )
     org_unit = models.ForeignKey(
         OrgUnit,
@@ -409,7 +412,9 @@ class Submission(BaseModel):
     )
     return_reason = models.CharField(_("reason for return"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    # the history is read per submission (by id) and by date; the FK indexes simple-history would
+    # add to its table only slow down the import, which writes one history row per submission
+    history = HistoricalRecords(no_db_index=["form", "org_unit", "submitted_by", "reviewed_by"])
 
     class Meta:
         verbose_name = _("submission")
