@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import re
 import sqlite3
 import unicodedata
@@ -1382,17 +1381,15 @@ def _write(
     table = Observation._meta.db_table
     revisions = ObservationRevision._meta.db_table
     # new values: a plain INSERT (SQLite's upsert costs twice as much per row)
-    new_rows = (
-        ordered.filter(pl.col(OBS_ID).is_null())
-        .select(INDICATOR_ID, UNIT_ID, YEAR, MONTH, pl.col(NEW).round(4))
-        .rows()
+    new_rows = ordered.filter(pl.col(OBS_ID).is_null()).select(
+        INDICATOR_ID, UNIT_ID, YEAR, MONTH, pl.col(NEW).round(4)
     )
     changed = ordered.filter(pl.col(OBS_ID).is_not_null())
     changed_rows = changed.select(pl.col(NEW).round(4), OBS_ID).rows()
     # creations are recorded on the observation (created_*): revisions only for changed values
     rev_rows = changed.select(
         INDICATOR_ID, UNIT_ID, YEAR, MONTH, pl.col(OLD).round(4), pl.col(NEW).round(4)
-    ).rows()
+    )
     _bulk_session()
     _insert_rows(
         f"INSERT INTO {table} (indicator_id, org_unit_id, year, month, value, source, batch_id, "
@@ -1415,26 +1412,34 @@ def _write(
     )
 
 
-def _insert_rows(insert: str, width: int, constants: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """``insert`` (``INSERT INTO t (cols)``) of rows whose first ``width`` columns vary and whose
-    last ones are the SQL ``constants``.
+def _insert_rows(insert: str, width: int, constants: str, rows: pl.DataFrame) -> None:
+    """``insert`` (``INSERT INTO t (cols)``) of the ``width`` columns of ``rows`` followed by the
+    SQL ``constants``.
 
-    On SQLite (3.38+) the rows travel as one JSON array unpacked by ``json_each`` inside the
-    engine: for the 800k values of a large import that is a quarter faster than binding each row
-    from Python (``executemany``), which the other databases keep using.
+    On SQLite (3.38+) the rows travel as one JSON array, written by Polars and unpacked by
+    ``json_each`` inside the engine: for the 800k values of a large import that is a third faster
+    than binding each row from Python (``executemany``), which the other databases keep using.
+    Values are numbers or booleans (ids, periods, validated values): no text is ever embedded.
     """
-    if not rows:
+    if rows.is_empty():
         return
+    if rows.width != width:
+        raise ValueError(f"expected {width} columns, got {rows.columns}")
     if connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
+        cells = [pl.col(c).cast(pl.Utf8).fill_null("null") for c in rows.columns]
+        lines = rows.select(
+            pl.concat_str([pl.lit("["), pl.concat_str(cells, separator=","), pl.lit("]")])
+        ).to_series()
+        payload = "[" + lines.str.join(",").item() + "]"
         picks = ", ".join(f"value ->> {i}" for i in range(width))
         connection.ensure_connection()
         connection.connection.execute(
             f"{insert} SELECT {picks}, {constants} FROM json_each(?)",  # noqa: S608 - ours
-            (json.dumps(rows),),
+            (payload,),
         )
         return
     markers = ", ".join(["%s"] * width)
-    _executemany(f"{insert} VALUES ({markers}, {constants})", rows)
+    _executemany(f"{insert} VALUES ({markers}, {constants})", rows.rows())
 
 
 def _sql_literal(value: int | str) -> str:
@@ -1535,7 +1540,7 @@ def _submit(
         "form_id, status, submitted_at, submitted_by_id, return_reason)",
         4,
         f"{stamp}, {stamp}, {form_pk}, {submitted}, {stamp}, {user_pk}, ''",
-        inserts.rows(),
+        inserts,
     )
     _executemany(
         f"UPDATE {table} SET status = {submitted}, submitted_at = {stamp}, "  # noqa: S608 - as above
