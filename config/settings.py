@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "parkchain.enterprises",
     "parkchain.chains",
     "parkchain.indicators",
+    "parkchain.evaluation",
+    "parkchain.targets",
+    "parkchain.cockpit",
     "parkchain.api",
     "parkchain.demo",
 ]

@@ -32,3 +32,37 @@ def bar_option(
             for name, values in series
         ],
     }
+
+
+def ranking_bar_option(
+    categories: Sequence[str],
+    values: Sequence[int | float | None],
+    *,
+    name: str,
+    unit: str = "",
+    decimals: int = 0,
+) -> Option:
+    """Horizontal bars of a ranking, first item on top (the order given); ``unit`` follows values."""
+    suffix = f" {unit}" if unit else ""
+    return {
+        "color": PALETTE,
+        "textStyle": {"fontFamily": FONT_FAMILY},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": 48, "top": 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "name": unit, "axisLabel": {"hideOverlap": True}},
+        "yAxis": {
+            "type": "category",
+            "inverse": True,
+            "data": list(categories),
+            "axisLabel": {"width": 168, "overflow": "truncate"},
+        },
+        "series": [
+            {
+                "name": name,
+                "type": "bar",
+                "data": [round(v, decimals) if v is not None else None for v in values],
+                "barMaxWidth": 18,
+                "label": {"show": True, "position": "right", "formatter": "{c}" + suffix},
+            }
+        ],
+    }

@@ -16,6 +16,8 @@ from parkchain.organisations.scopes import scope_for
 from parkchain.organisations.selectors import membership_list
 
 _ALL_BUT_ENTERPRISE = frozenset(Role.values) - {Role.ENTERPRISE}
+# targets and the cockpit: every role but departments and enterprises (targets.permissions.READER_ROLES)
+_TARGET_READERS = frozenset(Role.values) - {Role.ENTERPRISE, Role.DEPARTMENT}
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class NavItem:
 #   NavItem("dashboard:home", _("Cockpit"), "dashboard", "dashboard"),              驾驶舱
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Home"), "home", "home"),
+    NavItem("cockpit:home", _("Cockpit"), "dashboard", "cockpit", roles=_TARGET_READERS),
     NavItem(
         "organisations:park_list",
         _("Parks"),
@@ -47,11 +50,19 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("enterprises:list", _("Enterprises"), "building-skyscraper", "enterprises"),
     NavItem("chains:list", _("Industrial chains"), "hierarchy-3", "chains"),
     NavItem("reporting:home", _("Data reporting"), "forms", "reporting"),
+    NavItem("evaluation:home", _("Evaluation"), "award", "evaluation"),
+    NavItem(
+        "targets:home",
+        _("Targets and dispatch"),
+        "target-arrow",
+        "targets",
+        roles=_TARGET_READERS,
+    ),
     NavItem(
         "reporting:import_list",
         _("Excel imports"),
         "file-import",
-        "import_list",
+        "reporting:import_list",
         roles=_ALL_BUT_ENTERPRISE,
     ),
 )
@@ -80,7 +91,9 @@ class ActiveNavItem:
 def _nav_items(request: HttpRequest) -> list[ActiveNavItem]:
     scope = scope_for(request.user)
     match = request.resolver_match
-    here = {match.namespace, match.url_name} if match else set()
+    # a section is a namespace ("enterprises") or a full view name ("home", "reporting:import_list");
+    # "evaluation:home" is in the evaluation section, not the home page's
+    here = {match.namespace, match.view_name} if match else set()
     return [
         ActiveNavItem(
             url=reverse(item.url_name),

@@ -26,6 +26,7 @@ from parkchain.enterprises.selectors import (
     enterprise_qualifications,
     enterprise_table,
 )
+from parkchain.evaluation.selectors import enterprise_latest_grade
 from parkchain.indicators.selectors import enterprise_reported_data
 from parkchain.organisations.selectors import county_list, park_is_visible, park_options
 
@@ -94,6 +95,7 @@ def enterprise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "chain_links": chains_of_enterprise(user=user, enterprise_id=enterprise.pk),
         "history": enterprise_history(user=user, enterprise=enterprise),
         "reported": enterprise_reported_data(user=user, enterprise=enterprise),
+        "evaluation": enterprise_latest_grade(user=user, enterprise=enterprise),
     }
     return render(request, "enterprises/detail.html", context)
 

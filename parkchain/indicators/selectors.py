@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from parkchain.indicators.models import (
     Submission,
     SubmissionStatus,
 )
+from parkchain.organisations.models import OrgUnitKind
 from parkchain.organisations.scopes import get_in_scope, scope_for
 
 User = AbstractBaseUser | AnonymousUser
@@ -81,6 +83,24 @@ def observation_list(
     if indicator:
         qs = qs.filter(indicator__code=indicator)
     return qs
+
+
+def enterprise_values(
+    *, user: User, year: int, month: int, codes: Sequence[str]
+) -> QuerySet[Observation]:
+    """Enterprises' values of one period for the indicators ``codes``, in the user's scope as it
+    is today: a firm that moved park counts with its current park, as the targets' figures count
+    it (``observation_list`` attributes it to the park it was in then). Cheap at province scale:
+    the scope is the current org-unit paths, not the park memberships of the period."""
+    indicators = Indicator.objects.filter(code__in=list(codes)).values("pk")
+    return scope_for(user).filter(
+        Observation.objects.filter(
+            year=year,
+            month=month,
+            indicator_id__in=indicators,
+            org_unit__kind=OrgUnitKind.ENTERPRISE,
+        )
+    )
 
 
 def submission_list(

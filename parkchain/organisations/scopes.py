@@ -18,6 +18,13 @@ Policy, one line per rule:
   but the enterprises on its nodes only within their own scope.
 * Enterprise rows can be resolved *as of* a date: an enterprise that moved park belongs, for
   earlier periods, to the park it was in then (ParkMembership), else to its registered county.
+* Evaluation runs and list snapshots of a unit are read by users of that unit, of the units under
+  it and above it (chain offices and departments: those of their city); a result, objection or
+  list row inside them is visible exactly when its enterprise (park, county) is.
+* Target books are read by the city's task force, leader and supervision office, and once issued
+  by its counties, parks and chain offices; a target, milestone, supervision task or reward/
+  accountability record by the city roles, the users of its unit (and the unit above) and its chain
+  office — never by departments or enterprises.
 * A model not registered here is denied by default (``Scope.filter`` returns no rows).
 
 Rows outside the scope answer 404 exactly like missing rows: use ``get_in_scope``.
@@ -396,3 +403,189 @@ def _import_batch_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
     return Q(**{f"{prefix}uploaded_by_id": scope.user_id}) | _paths_q(
         f"{prefix}scope_unit__path", scope.read_paths
     )
+
+
+# -- evaluation (亩均, 五好, 六个清单) ----------------------------------------------------------------
+def _ancestor_paths(paths: Iterable[str]) -> list[str]:
+    """Every ancestor-or-self path of ``paths`` ("/1/4/17/" → "/1/", "/1/4/", "/1/4/17/")."""
+    found: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.strip("/").split("/") if p]
+        for depth in range(1, len(parts) + 1):
+            found.add("/" + "/".join(parts[:depth]) + "/")
+    return sorted(found)
+
+
+def _region_run_q(scope: Scope, lookup: str) -> Q:
+    """A unit-wide evaluation (a run, a list snapshot) of ``lookup``'s unit is readable by users of
+    that unit, of units under it (a county reads the city's run, with its own rows only) and of
+    units above it; chain offices and departments read those of their own city."""
+    above = _ancestor_paths((*scope.read_paths, *scope.home_city_paths))
+    return _paths_q(lookup, scope.read_paths) | (
+        Q(**{f"{lookup}__in": above}) if above else NOTHING
+    )
+
+
+@register("evaluation.Scheme")
+def _scheme_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    # Presets (no city) are reference data; a city's own schemes are read inside that city.
+    if scope.is_empty:
+        return NOTHING
+    return Q(**{f"{prefix}city__isnull": True}) | _paths_q(
+        f"{prefix}city__path", scope.home_city_paths
+    )
+
+
+@register("evaluation.SchemeVersion")
+def _scheme_version_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _scheme_policy(scope, f"{prefix}scheme__", as_of)
+
+
+@register("evaluation.EvaluationRun")
+def _evaluation_run_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _region_run_q(scope, f"{prefix}region__path")
+
+
+@register("evaluation.EnterpriseResult")
+def _enterprise_result_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    """A result row is visible exactly when its enterprise is (as of the year evaluated) and its run is."""
+    return _enterprise_policy(scope, f"{prefix}enterprise__", as_of) & _evaluation_run_policy(
+        scope, f"{prefix}run__", as_of
+    )
+
+
+@register("evaluation.Objection")
+def _objection_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _enterprise_policy(scope, f"{prefix}enterprise__", as_of) & _evaluation_run_policy(
+        scope, f"{prefix}run__", as_of
+    )
+
+
+@register("evaluation.ParkResult")
+def _park_result_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _park_policy(scope, f"{prefix}park__", as_of) & _evaluation_run_policy(
+        scope, f"{prefix}run__", as_of
+    )
+
+
+@register("evaluation.CountyResult")
+def _county_result_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _org_unit_policy(scope, f"{prefix}county__", as_of) & _evaluation_run_policy(
+        scope, f"{prefix}run__", as_of
+    )
+
+
+@register("evaluation.EvaluationFlag")
+def _evaluation_flag_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _enterprise_policy(scope, f"{prefix}enterprise__", as_of)
+
+
+@register("evaluation.RunInput")
+def _run_input_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    # The stored input frame holds every enterprise of the run: services read it (reproduction),
+    # no selector shows it.
+    return NOTHING
+
+
+@register("evaluation.ListSnapshot")
+def _list_snapshot_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _region_run_q(scope, f"{prefix}scope_unit__path")
+
+
+@register("evaluation.ListRow")
+def _list_row_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _enterprise_policy(scope, f"{prefix}enterprise__", as_of) & _list_snapshot_policy(
+        scope, f"{prefix}snapshot__", as_of
+    )
+
+
+@register("evaluation.ParkEvent")
+def _park_event_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _park_policy(scope, f"{prefix}park__", as_of)
+
+
+# -- targets and dispatch (目标任务与按月调度) --------------------------------------------------------
+# A book is read by the city's task force, leader and supervision office, and (once issued) by the
+# counties, parks and chain offices of that city; drafts by the task force only. A target, milestone,
+# supervision task or reward/accountability record is read by the city roles, by users of the unit it
+# is about (a county also reads its parks') and by the office of the chain it is about; never by
+# departments or enterprises. Frozen figures follow their target.
+_TARGET_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.SUPERVISOR, Role.COUNTY, Role.PARK)
+
+
+def _target_paths(scope: Scope) -> tuple[str, ...]:
+    """Org-unit paths of the user's city, county and park memberships (not those of enterprise or
+    department memberships: a data-supplying department reads enterprises, not targets)."""
+    if not scope.roles & {Role.ENTERPRISE, Role.DEPARTMENT}:
+        return scope.read_paths
+    if scope.user_id is None:
+        return ()
+    paths = Membership.objects.filter(
+        user_id=scope.user_id, role__in=_TARGET_ROLES, org_unit__isnull=False
+    ).values_list("org_unit__path", flat=True)
+    return _minimal(paths)
+
+
+@register("targets.TargetBook")
+def _target_book_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    from parkchain.chains.models import Chain
+
+    paths = _target_paths(scope)
+    above = _ancestor_paths(paths)
+    chain_cities = Chain.objects.filter(pk__in=sorted(scope.chain_ids)).values("city_id")
+    readers = (
+        _paths_q(f"{prefix}region__path", paths)
+        | (Q(**{f"{prefix}region__path__in": above}) if above else NOTHING)
+        | (Q(**{f"{prefix}region_id__in": chain_cities}) if scope.chain_ids else NOTHING)
+    )
+    issued = Q(**{f"{prefix}status": "issued"})
+    return _paths_q(f"{prefix}region__path", scope.write_paths) | (issued & readers)
+
+
+def _book_item_q(scope: Scope, prefix: str, unit: str) -> Q:
+    """A row of a book about ``unit`` (an org unit field) or ``chain``, see the block comment."""
+    paths = _target_paths(scope)
+    about = _paths_q(f"{prefix}{unit}__path", paths) | _paths_q(f"{prefix}chain__city__path", paths)
+    if scope.chain_ids:
+        about |= Q(**{f"{prefix}chain_id__in": sorted(scope.chain_ids)})
+    return about & _target_book_policy(scope, f"{prefix}book__", None)
+
+
+@register("targets.Target")
+def _target_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _book_item_q(scope, prefix, "org_unit")
+
+
+@register("targets.MilestoneTask")
+def _milestone_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _book_item_q(scope, prefix, "owner_unit")
+
+
+@register("targets.MilestoneUpdate")
+def _milestone_update_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _milestone_policy(scope, f"{prefix}task__", as_of)
+
+
+@register("targets.SupervisionTask")
+def _supervision_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _book_item_q(scope, prefix, "owner_unit")
+
+
+@register("targets.SupervisionFollowUp")
+def _supervision_follow_up_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _supervision_policy(scope, f"{prefix}task__", as_of)
+
+
+@register("targets.AccountabilityRecord")
+def _accountability_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _book_item_q(scope, prefix, "unit")
+
+
+@register("targets.DispatchSnapshot")
+def _dispatch_snapshot_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _target_book_policy(scope, f"{prefix}book__", as_of)
+
+
+@register("targets.SnapshotFigure")
+def _snapshot_figure_policy(scope: Scope, prefix: str, as_of: dt.date | None) -> Q:
+    return _target_policy(scope, f"{prefix}target__", as_of)

@@ -19,10 +19,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import docx
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from parkchain.evaluation.tests import world as evaluation_world
+from parkchain.evaluation.tests.scope_cases import snapshot_visible
 from parkchain.organisations.tests.visibility import (
     ENTERPRISE_PARKS_EVER,
     PARK_SHORT_NAME,
@@ -32,6 +35,8 @@ from parkchain.organisations.tests.visibility import (
     allowed_parks,
     forbidden_strings,
 )
+from parkchain.targets.tests import scope_cases as targets_scope
+from parkchain.targets.tests import world as targets_world
 
 NO_SCOPE_STATUSES = {200, 403}
 CSRF_TOKEN = re.compile(
@@ -49,6 +54,8 @@ class Page:
     xlsx: bool = False
     shows: Callable[[Visible], Iterable[str]] | None = None  # names the page must show
     headers: dict[str, str] = field(default_factory=dict)
+    docx: bool = False
+    refused: frozenset[str] = frozenset()  # personas answered 403 (a module they have no part in)
 
     @property
     def id(self) -> str:
@@ -82,6 +89,40 @@ LIST_PAGES = [
     Page("enterprises:export", lambda w: {"chain": w.chain_x.pk}, "chain=X", xlsx=True),
     Page("chains:list", shows=lambda v: v.chains),
     Page("chains:export", xlsx=True, shows=lambda v: v.chains),
+    Page("evaluation:lists"),
+    Page("evaluation:schemes"),
+]
+
+# Targets and dispatch, and the cockpit: departments and enterprises have no part in them (403).
+NO_TARGETS = frozenset({"department_user", "tax_department_user", "enterprise_user"})
+
+
+def _targets(query: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
+    """The query, on the world with its target books (targets/tests/world.py)."""
+
+    def build(w: Any) -> dict[str, Any]:
+        targets_world.build(w)
+        return {"month": "2026-10", **query}
+
+    return build
+
+
+LIST_PAGES += [
+    Page(
+        "targets:home",
+        _targets({}),
+        refused=NO_TARGETS,
+        shows=lambda v: targets_scope.about(v),
+    ),
+    Page(
+        "targets:home", _targets({"rag": "red", "scope": "park"}), "red parks", refused=NO_TARGETS
+    ),
+    Page("targets:dispatch", _targets({}), refused=NO_TARGETS),
+    Page("targets:dispatch", _targets({"month": "2026-09"}), "frozen", refused=NO_TARGETS),
+    Page("targets:supervision", _targets({}), refused=NO_TARGETS),
+    Page("targets:bulletin", _targets({}), docx=True, refused=NO_TARGETS),
+    Page("targets:supervision_list", _targets({"quarter": 3}), docx=True, refused=NO_TARGETS),
+    Page("cockpit:home", _targets({}), refused=NO_TARGETS),
 ]
 
 
@@ -104,7 +145,29 @@ DETAILS = [
     ),
     Detail("chains:detail", lambda w: w.chains, lambda v: v.chains),
     Detail("chains:detail_export", lambda w: w.chains, lambda v: v.chains, xlsx=True),
+    # 六个清单 of the city and of the other city (named after their unit; tabs: test_list_pages)
+    Detail("evaluation:list_snapshot", lambda w: evaluation_world.snapshots(w), snapshot_visible),
+    # rows of issued books (named after the unit or chain they are about: targets/tests/world.py)
+    Detail(
+        "targets:detail",
+        lambda w: _issued(targets_world.build(w).targets),
+        targets_scope.visible_rows,
+    ),
+    Detail(
+        "targets:milestone",
+        lambda w: _issued(targets_world.build(w).milestones),
+        targets_scope.visible_rows,
+    ),
+    Detail(
+        "targets:supervision_task",
+        lambda w: targets_world.build(w).supervision,
+        targets_scope.visible_rows,
+    ),
 ]
+
+
+def _issued(rows: list[Any]) -> list[Any]:
+    return [row for row in rows if not row.name.startswith(targets_world.DRAFT)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,8 +189,16 @@ def xlsx_text(content: bytes) -> str:
     return "\n".join(parts)
 
 
-def page_text(response: Any, *, xlsx: bool) -> str:
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def page_text(response: Any, *, xlsx: bool, docx: bool = False) -> str:
     content = body(response)
+    if docx:
+        return docx_text(content)
     return xlsx_text(content) if xlsx else content.decode()
 
 
@@ -171,8 +242,11 @@ def signed_in(request, client, world):
     return sign_in
 
 
-def check_status(persona: str, response: Any) -> bool:
+def check_status(persona: str, response: Any, refused: frozenset[str] = frozenset()) -> bool:
     """Assert the status; False when a user without scope was refused (nothing more to check)."""
+    if persona in refused:
+        assert response.status_code == 403
+        return False
     if persona == "no_membership_user":
         assert response.status_code in NO_SCOPE_STATUSES
         return response.status_code == 200
@@ -192,9 +266,9 @@ def test_list_pages_and_exports_name_nothing_outside_the_scope(signed_in, world,
     # when
     response = client.get(reverse(page.url_name), page.query(world), headers=page.headers)
     # then
-    if not check_status(persona, response):
+    if not check_status(persona, response, page.refused):
         return
-    text = page_text(response, xlsx=page.xlsx)
+    text = page_text(response, xlsx=page.xlsx, docx=page.docx)
     assert leaks(text, forbidden(world, v)) == []
     if page.shows is not None:
         missing = sorted(name for name in page.shows(v) if not shows_name(text, name))
@@ -309,7 +383,7 @@ RAW_TEMPLATE = re.compile(r"\{#|#\}|\{%|%\}|\{\{\s*[\w.]+[^{}]*\}\}")  # JSON's 
 
 
 def page_urls(world: Any) -> list[str]:
-    urls = [reverse(p.url_name) for p in LIST_PAGES if not p.xlsx] + [reverse("search")]
+    urls = [reverse(p.url_name) for p in LIST_PAGES if not (p.xlsx or p.docx)] + [reverse("search")]
     for detail in DETAILS:
         if not detail.xlsx:
             urls += [reverse(detail.url_name, kwargs={"pk": o.pk}) for o in detail.objects(world)]

@@ -26,7 +26,10 @@ from django.utils.translation import gettext
 import parkchain
 from parkchain.chains.models import ChainLink, ChainNode
 from parkchain.chains.selectors import NodeView
+from parkchain.cockpit.tests import scope_cases as cockpit
 from parkchain.enterprises.models import ParkMembership
+from parkchain.evaluation.tests import scope_cases as evaluation
+from parkchain.evaluation.tests import world as evaluation_world
 from parkchain.indicators.tests import completeness_world as reporting
 from parkchain.indicators.tests import reporting_cases as desk
 from parkchain.indicators.tests.scope_cases import (
@@ -58,6 +61,8 @@ from parkchain.organisations.tests.visibility import (
     Visible,
     allowed_parks,
 )
+from parkchain.targets.tests import scope_cases as targets
+from parkchain.targets.tests import world as targets_world
 
 # ---------------------------------------------------------------------------------------------
 # The matrix
@@ -416,6 +421,7 @@ SELECTOR_CASES: list[SelectorCase] = [
     SelectorCase("indicators.completeness_expected", lambda f, w, u: names_of(f(user=u, form=reporting.form("park_monthly"), year=2025, month=8)), lambda w, v: v.parks, "parks"),
     SelectorCase("indicators.completeness_report", lambda f, w, u: completeness_rows(f(user=u, form=monthly(w), year=2025, month=8)), lambda w, v: completeness_expected_rows(v)),
     SelectorCase("indicators.completeness_report", lambda f, w, u: completeness_rows(f(user=u, form=monthly(w), year=2025, month=3)), lambda w, v: completeness_expected_rows(v, before=True), "before move"),
+    SelectorCase("indicators.enterprise_values", cockpit.values_rows, cockpit.values_expected),
     # indicators: reporting pages (desk, web entry, reported card, review, unlocks)
     SelectorCase("indicators.reporting_desk", desk.desk_rows, desk.desk_expected),
     SelectorCase("indicators.report_entry", desk.entry_rows, desk.entry_expected),
@@ -428,6 +434,47 @@ SELECTOR_CASES: list[SelectorCase] = [
     # core (home page and global search)
     SelectorCase("core.home_summary", lambda f, w, u: home_keys(f(user=u)), home_expected),
     SelectorCase("core.global_search", search_rows, search_expected),
+    # evaluation (data: parkchain/evaluation/tests/world.py; expectations: evaluation/tests/scope_cases.py)
+    SelectorCase("evaluation.scheme_list", evaluation.scheme_rows, evaluation.scheme_expected),
+    SelectorCase("evaluation.run_list", evaluation.run_list_rows, evaluation.run_names_expected),
+    SelectorCase("evaluation.run_get", lambda f, w, u: evaluation.got_names(f, u, evaluation_world.all_runs(w)), lambda w, v: evaluation.run_get_visible(v)),
+    SelectorCase("evaluation.enterprise_result_list", evaluation.result_rows, evaluation.result_expected),
+    SelectorCase("evaluation.enterprise_result_get", evaluation.result_get_rows, evaluation.result_get_expected),
+    SelectorCase("evaluation.enterprise_result_explain", evaluation.explain_rows, evaluation.explain_expected),
+    SelectorCase("evaluation.grade_distribution", evaluation.distribution_rows, evaluation.distribution_expected),
+    SelectorCase("evaluation.park_result_list", evaluation.park_rows, evaluation.park_expected),
+    SelectorCase("evaluation.county_result_list", evaluation.county_rows, evaluation.county_expected),
+    SelectorCase("evaluation.enterprise_latest_grade", evaluation.latest_grade_rows, evaluation.latest_grade_expected),
+    SelectorCase("evaluation.objection_list", evaluation.objection_rows, evaluation.objection_expected),
+    SelectorCase("evaluation.list_snapshot_list", evaluation.snapshot_list_rows, evaluation.snapshot_list_expected),
+    SelectorCase("evaluation.list_snapshot_get", lambda f, w, u: evaluation.got_names(f, u, evaluation_world.snapshots(w)), lambda w, v: evaluation.snapshot_visible(v)),
+    SelectorCase("evaluation.list_snapshot_rows", evaluation.snapshot_row_rows, evaluation.snapshot_row_expected),
+    # targets and dispatch (data: parkchain/targets/tests/world.py; expectations: targets/tests/scope_cases.py)
+    SelectorCase("targets.target_book_list", targets.book_rows, lambda w, v: targets.books(v)),
+    SelectorCase("targets.target_book_get", targets.book_get_rows, lambda w, v: targets.books(v)),
+    SelectorCase("targets.target_book_for_year", targets.book_for_year_rows, targets.book_for_year_expected),
+    SelectorCase("targets.target_list", targets.target_rows, lambda w, v: targets.visible_rows(v)),
+    SelectorCase("targets.target_get", targets.target_get_rows, lambda w, v: targets.visible_rows(v)),
+    SelectorCase("targets.target_cascade_issues", targets.cascade_rows, lambda w, v: targets.visible_rows(v) & targets_world.CASCADE_ISSUES),
+    SelectorCase("targets.milestone_task_list", targets.milestone_rows, targets.milestones_expected),
+    SelectorCase("targets.milestone_task_get", targets.milestone_get_rows, targets.milestones_expected),
+    SelectorCase("targets.dispatch_snapshot_list", targets.snapshot_rows, targets.snapshot_expected),
+    SelectorCase("targets.dispatch_figures", targets.dispatch_rows, targets.dispatch_expected, "live"),
+    SelectorCase("targets.dispatch_figures", targets.dispatch_frozen_rows, targets.dispatch_frozen_expected, "frozen"),
+    SelectorCase("targets.supervision_task_list", targets.supervision_rows, targets.supervision_expected),
+    SelectorCase("targets.supervision_task_get", targets.supervision_get_rows, lambda w, v: targets.supervision_names(v)),
+    SelectorCase("targets.accountability_record_list", targets.record_rows, targets.records_expected),
+    SelectorCase("targets.target_book_years", targets.book_years_rows, targets.book_years_expected),
+    SelectorCase("targets.target_unit_options", targets.unit_option_rows, targets.unit_option_expected),
+    SelectorCase("targets.target_chain_options", targets.chain_option_rows, targets.chain_option_expected),
+    SelectorCase("targets.dispatch_latest_month", targets.latest_month_rows, targets.latest_month_expected),
+    SelectorCase("targets.dispatch_choice", targets.choice_rows, targets.choice_expected),
+    SelectorCase("targets.target_progress_series", targets.series_rows, targets.series_expected),
+    # cockpit (data: the targets world, output values and the evaluation runs; cockpit/tests/scope_cases.py)
+    SelectorCase("cockpit.cockpit_focus", cockpit.focus_rows, cockpit.focus_expected),
+    SelectorCase("cockpit.cockpit_enterprises", cockpit.enterprise_rows, cockpit.enterprise_expected),
+    SelectorCase("cockpit.latest_mu_run", cockpit.latest_run_rows, cockpit.latest_run_expected),
+    SelectorCase("cockpit.cockpit_grades", cockpit.grade_rows, cockpit.grade_expected),
 ]  # fmt: skip
 
 
@@ -442,6 +489,7 @@ class MentionCase:
     selector: str
     texts: Callable[[Callable[..., Any], Any, Any], list[tuple[str, str]]]
     allowed: Callable[[Visible, str], Iterable[str]]
+    names: frozenset[str] | None = None  # the names looked for in the text (None: NAMED)
 
 
 def history_text(entries: Iterable[Any]) -> str:
@@ -456,6 +504,7 @@ MENTION_CASES: list[MentionCase] = [
     MentionCase("organisations.park_history", lambda f, w, u: [(p.name, history_text(f(user=u, park=p))) for p in fetch("organisations.park_get", u, w.parks)], lambda v, name: v.parks),
     MentionCase("enterprises.enterprise_history", lambda f, w, u: [(e.name, history_text(f(user=u, enterprise=e))) for e in fetch("enterprises.enterprise_get", u, w.enterprises)], lambda v, name: v.enterprises | v.chains | allowed_parks(v) | ENTERPRISE_PARKS_EVER[name]),
     MentionCase("chains.chain_history", lambda f, w, u: [(c.name, history_text(f(user=u, chain=c))) for c in fetch("chains.chain_get", u, w.chains)], lambda v, name: v.chains | v.parks),
+    MentionCase("targets.target_history", targets.history_texts, targets.history_allowed, targets.HISTORY_NAMES),
 ]  # fmt: skip
 
 NAMED = ENTERPRISES | PARKS | CHAINS | set(PARK_SHORT_NAME.values())
@@ -474,7 +523,14 @@ GET_CASES: list[GetCase] = [
     GetCase("enterprises.enterprise_get", lambda w: w.enterprises, lambda v: v.enterprises),
     GetCase("chains.chain_get", lambda w: w.chains, lambda v: v.chains),
     GetCase("indicators.import_batch_get", lambda w: world_batches(w), lambda v: v.org_units),
-]
+    GetCase("evaluation.run_get", lambda w: evaluation_world.all_runs(w), evaluation.run_get_visible),
+    GetCase("evaluation.enterprise_result_get", lambda w: evaluation.gettable_results(w), lambda v: v.enterprises),
+    GetCase("evaluation.list_snapshot_get", lambda w: evaluation_world.snapshots(w), evaluation.snapshot_visible),
+    GetCase("targets.target_book_get", lambda w: targets_world.books(w), targets.books),
+    GetCase("targets.target_get", lambda w: targets_world.build(w).targets, targets.visible_rows),
+    GetCase("targets.milestone_task_get", lambda w: targets_world.build(w).milestones, targets.milestone_names),
+    GetCase("targets.supervision_task_get", lambda w: targets_world.build(w).supervision, targets.supervision_names),
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,7 +638,7 @@ def test_history_names_nothing_outside_the_scope(request, world, persona, case):
     for name, text in texts:
         assert text, f"{name}: no history at all (at least its creation is expected)"
         allowed = set(case.allowed(v, name)) | {name}
-        named = {SHORT_TO_PARK.get(n, n) for n in NAMED if n in text}
+        named = {SHORT_TO_PARK.get(n, n) for n in (case.names or NAMED) if n in text}
         assert named - allowed == set(), name
 
 

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from parkchain.demo.evaluation import evaluation_demo_flush, evaluation_demo_seed
 from parkchain.demo.generator import SCALES, demo_data_exists, demo_flush, demo_seed
+from parkchain.demo.targets import targets_demo_flush, targets_demo_seed
 from parkchain.enterprises.models import Enterprise
 from parkchain.organisations.models import OrgUnit
 
@@ -47,6 +49,11 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--no-evaluation",
+            action="store_true",
+            help="Skip the demo evaluations (亩均 runs, objections, 五好, county ranking, 六个清单).",
+        )
+        parser.add_argument(
             "--no-history",
             action="store_true",
             help="Skip the django-simple-history rows for the seeded records (faster).",
@@ -60,6 +67,8 @@ class Command(BaseCommand):
         scale, seed = options["scale"], options["seed"]
         with transaction.atomic():
             if options["flush"]:
+                evaluation_demo_flush()
+                targets_demo_flush()
                 demo_flush(log=self.stdout.write)
             elif OrgUnit.objects.exists():
                 raise CommandError(
@@ -75,5 +84,13 @@ class Command(BaseCommand):
                 observations_from=options["observations_from"],
                 log=self.stdout.write,
             )
+            evaluated = None
+            if not options["no_observations"] and not options["no_evaluation"]:
+                evaluated = evaluation_demo_seed(seed=seed, log=self.stdout.write)
+            targets = None if options["no_observations"] else targets_demo_seed()
         for line in summary.lines():
             self.stdout.write(self.style.SUCCESS(line))
+        if evaluated is not None:
+            self.stdout.write(self.style.SUCCESS(evaluated.line()))
+        if targets is not None:
+            self.stdout.write(self.style.SUCCESS(targets.line()))
