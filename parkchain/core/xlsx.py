@@ -6,10 +6,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -17,6 +15,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from parkchain.core.downloads import attachment
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -86,10 +86,6 @@ def rows_to_xlsx(
 
 def xlsx_response(content: bytes, *, name: str | Promise) -> HttpResponse:
     """An attachment named ``<name>_<YYYYMMDD>.xlsx``; the Chinese name travels RFC 5987-encoded."""
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    filename = f"{name}_{stamp}.xlsx"
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"export_{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return attachment(
+        content, content_type=XLSX_CONTENT_TYPE, name=name, extension="xlsx", fallback="export"
     )
-    return response

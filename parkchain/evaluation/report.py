@@ -9,10 +9,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
@@ -29,21 +27,10 @@ from parkchain.evaluation.selectors import (
     park_result_list,
 )
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 TOP_N = 20
-
-
-def docx_response(content: bytes, *, name: str) -> HttpResponse:
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    filename = f"{name}_{stamp}.docx"
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"report_{stamp}.docx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False) -> None:

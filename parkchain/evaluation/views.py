@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parkchain.chains.selectors import chain_options
+from parkchain.core.downloads import docx_response
 from parkchain.core.errors import ApplicationError
 from parkchain.core.http import AuthenticatedHttpRequest, vary_on_htmx, wants_fragment
 from parkchain.core.listing import page_of, sorting_from
@@ -334,7 +335,7 @@ def run_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def run_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = run_get(user=request.user, pk=pk)
     content = report.run_report_docx(user=request.user, run=run)
-    return report.docx_response(content, name=run.title)
+    return docx_response(content, name=run.title)
 
 
 def _workflow(request: AuthenticatedHttpRequest, pk: int, action: Any, done: str) -> HttpResponse:

@@ -10,7 +10,7 @@ services refuse is shown again with the message, and nothing is written.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from engine.periods import Month
+from parkchain.core.downloads import docx_response
 from parkchain.core.errors import ApplicationError
 from parkchain.core.http import AuthenticatedHttpRequest
 from parkchain.indicators.selectors import indicator_list
@@ -66,8 +67,6 @@ from parkchain.targets.selectors import (
     target_progress_series,
     target_unit_options,
 )
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -140,16 +139,6 @@ def _groups(
 
 def _error(form: Any, error: ApplicationError) -> None:
     form.add_error(None, error.message)
-
-
-def docx_response(content: bytes, *, name: str) -> HttpResponse:
-    """An attachment named ``<name>.docx``; the Chinese name travels RFC 5987-encoded."""
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"dispatch_{stamp}.docx\"; filename*=UTF-8''{quote(name)}.docx"
-    )
-    return response
 
 
 # -- the target book ------------------------------------------------------------------------------
@@ -517,7 +506,10 @@ def bulletin_download(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("targets:dispatch")
     content = bulletin_docx(figures, issued_on=timezone.localdate())
     return docx_response(
-        content, name=_("Dispatch bulletin %(period)s") % {"period": str(choice.period)}
+        content,
+        name=_("Dispatch bulletin %(period)s") % {"period": str(choice.period)},
+        fallback="dispatch",
+        stamped=False,
     )
 
 
@@ -545,6 +537,8 @@ def supervision_list_download(request: AuthenticatedHttpRequest) -> HttpResponse
         content,
         name=_("Supervision list %(year)d Q%(quarter)d")
         % {"year": choice.year, "quarter": quarter},
+        fallback="dispatch",
+        stamped=False,
     )
 
 
