@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,7 @@ class EnterpriseInputs:
     frame: pl.DataFrame  # ENTERPRISE_SCHEMA, sorted by enterprise_id
     places: dict[int, Place]  # enterprise_id → Place
     county_codes: dict[str, int]  # the ``county`` column's code → county org unit id
+    units: dict[int, int]  # enterprise_id → its org unit id (observations are keyed by unit)
 
 
 def year_end(year: int) -> dt.date:
@@ -114,6 +115,19 @@ def _covering(day: dt.date) -> QuerySet[ParkMembership]:
     return ParkMembership.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day
     )
+
+
+MAX_ID_PARAMETERS = 20_000  # under SQLite's 32,766 bound parameters, with room for the rest
+
+
+def among(field: str, ids: Collection[int]) -> Q:
+    """Keep ``field`` to ``ids`` as a literal list when it is short enough to send; else no filter,
+    and the caller keeps its rows in Python (it always checks membership). Not a sub-query: with
+    the scoped enterprise query nested in each read, PostgreSQL planned nested loops over the
+    observations (minutes on the demo city)."""
+    if len(ids) <= MAX_ID_PARAMETERS:
+        return Q(**{f"{field}__in": sorted(ids)})
+    return Q()
 
 
 def enterprises_in_region(
@@ -150,10 +164,16 @@ def enterprise_inputs(*, actor: AbstractBaseUser, region: OrgUnit, year: int) ->
             "pk", "org_unit_id", "county_id", "industry_code", "land_mu", "established_on"
         )
     )
-    ids = enterprises.values("pk")
-    park_of: dict[int, int] = dict(
-        _covering(day).filter(enterprise_id__in=ids).values_list("enterprise_id", "park_id")
-    )
+    # the firms are read once; the reads below are kept to them by ``among`` and in Python
+    firm_ids = {f["pk"] for f in firms}
+    unit_ids = {f["org_unit_id"] for f in firms}
+    park_of: dict[int, int] = {
+        enterprise_id: park_id
+        for enterprise_id, park_id in _covering(day)
+        .filter(among("enterprise_id", firm_ids))
+        .values_list("enterprise_id", "park_id")
+        if enterprise_id in firm_ids
+    }
     park_county: dict[int, int | None] = dict(
         Park.objects.filter(pk__in=set(park_of.values())).values_list("pk", "org_unit__parent_id")
     )
@@ -161,14 +181,16 @@ def enterprise_inputs(*, actor: AbstractBaseUser, region: OrgUnit, year: int) ->
     extra_counties = {f["county_id"] for f in firms} - set(counties)
     if extra_counties:  # a county outside the region cannot hold its firms, but stay total
         counties.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=extra_counties)})
-    above = set(
-        AboveScaleYear.objects.filter(
-            enterprise_id__in=ids, year=year, is_above_scale=True
+    above = {
+        enterprise_id
+        for enterprise_id in AboveScaleYear.objects.filter(
+            among("enterprise_id", firm_ids), year=year, is_above_scale=True
         ).values_list("enterprise_id", flat=True)
-    )
+        if enterprise_id in firm_ids
+    }
     flags: dict[int, list[str]] = defaultdict(list)
     held = (
-        Qualification.objects.filter(enterprise_id__in=ids, granted_on__lte=day)
+        Qualification.objects.filter(among("enterprise_id", firm_ids), granted_on__lte=day)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=first_day))
         .values_list("enterprise_id", "kind")
         .distinct()
@@ -176,22 +198,24 @@ def enterprise_inputs(*, actor: AbstractBaseUser, region: OrgUnit, year: int) ->
     )
     for enterprise_id, kind in held:
         flag = QUALIFICATION_FLAGS.get(kind)
-        if flag:
+        if flag and enterprise_id in firm_ids:
             flags[enterprise_id].append(flag)
     for enterprise_id, flag, count in (
-        EvaluationFlag.objects.filter(enterprise_id__in=ids, year=year)
+        EvaluationFlag.objects.filter(among("enterprise_id", firm_ids), year=year)
         .order_by("enterprise_id", "flag")
         .values_list("enterprise_id", "flag", "count")
     ):
-        flags[enterprise_id].extend([flag] * max(count, 1))
+        if enterprise_id in firm_ids:
+            flags[enterprise_id].extend([flag] * max(count, 1))
     values: dict[int, dict[str, float]] = defaultdict(dict)
     for unit_id, code, value in Observation.objects.filter(
-        org_unit_id__in=enterprises.values("org_unit_id"),
+        among("org_unit_id", unit_ids),
         year=year,
         month=ANNUAL,
         indicator__code__in=ENTERPRISE_CODES,
     ).values_list("org_unit_id", "indicator__code", "value"):
-        values[unit_id][code] = float(value)
+        if unit_id in unit_ids:
+            values[unit_id][code] = float(value)
 
     rows: list[dict[str, Any]] = []
     places: dict[int, Place] = {}
@@ -225,6 +249,7 @@ def enterprise_inputs(*, actor: AbstractBaseUser, region: OrgUnit, year: int) ->
         frame=frame,
         places=places,
         county_codes={unit_code(unit): pk for pk, unit in counties.items()},
+        units={f["pk"]: f["org_unit_id"] for f in firms},
     )
 
 

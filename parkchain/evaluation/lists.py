@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,18 +68,21 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _monthly_frame(unit_ids: Any, year: int, growth_year: int) -> pl.DataFrame:
+def _monthly_frame(units: dict[int, int], year: int, growth_year: int) -> pl.DataFrame:
     """本年累计 rows (enterprise × year × month): every month of ``year`` and the two years before
-    (同比, R12, 12-month look-back), and the Decembers of ``growth_year`` − 3 … ``growth_year``."""
+    (同比, R12, 12-month look-back), and the Decembers of ``growth_year`` − 3 … ``growth_year``.
+    ``units``: enterprise id → org unit id, the enterprises to read."""
+    enterprise_of = {unit: enterprise for enterprise, unit in units.items()}
     wide: dict[tuple[int, int, int], dict[str, float]] = defaultdict(dict)
     decembers = range(growth_year - 3, growth_year + 1)
     observations = Observation.objects.filter(
         Q(year__in=(year, year - 1, year - 2)) | Q(year__in=decembers, month=12),
-        org_unit_id__in=unit_ids,
+        gather.among("org_unit_id", enterprise_of),
         month__gte=1,
         indicator__code__in=MONTHLY_CODES,
-    ).values_list("org_unit__enterprise__pk", "year", "month", "indicator__code", "value")
-    for enterprise_id, y, m, code, value in observations:
+    ).values_list("org_unit_id", "year", "month", "indicator__code", "value")
+    for unit_id, y, m, code, value in observations:
+        enterprise_id = enterprise_of.get(unit_id)
         if enterprise_id is not None:
             wide[(enterprise_id, y, m)][code] = float(value)
     rows = [
@@ -97,12 +101,12 @@ def _monthly_frame(unit_ids: Any, year: int, growth_year: int) -> pl.DataFrame:
     )
 
 
-def latest_grades(enterprise_ids: Any) -> dict[int, str]:
+def latest_grades(enterprise_ids: Collection[int]) -> dict[int, str]:
     """The latest final 亩均 grade per enterprise (official results first within a year)."""
     grades: dict[int, str] = {}
     rows = (
         EnterpriseResult.objects.filter(
-            enterprise_id__in=enterprise_ids,
+            gather.among("enterprise_id", enterprise_ids),
             run__kind=SchemeKind.ENTERPRISE_MU,
             run__status=RunStatus.FINAL,
         )
@@ -111,37 +115,42 @@ def latest_grades(enterprise_ids: Any) -> dict[int, str]:
         .values_list("enterprise_id", "grade")
     )
     for enterprise_id, grade in rows:
-        grades.setdefault(enterprise_id, grade)
+        if enterprise_id in enterprise_ids:
+            grades.setdefault(enterprise_id, grade)
     return grades
 
 
 def _attrs_frame(
     *, actor: AbstractBaseUser, scope_unit: OrgUnit, year: int
-) -> tuple[pl.DataFrame, Any]:
+) -> tuple[pl.DataFrame, dict[int, int]]:
+    """Per enterprise of the scope: the evaluation inputs' attributes, 规上 last year,
+    qualifications, list flags and latest grade; and enterprise id → org unit id."""
     found = gather.enterprise_inputs(actor=actor, region=scope_unit, year=year)
-    ids = gather.enterprises_in_region(actor=actor, region=scope_unit, year=year)
-    id_values = ids.values("pk")
-    above_prev = set(
-        AboveScaleYear.objects.filter(
-            enterprise_id__in=id_values, year=year - 1, is_above_scale=True
+    ids = set(found.units)
+    above_prev = {
+        enterprise_id
+        for enterprise_id in AboveScaleYear.objects.filter(
+            gather.among("enterprise_id", ids), year=year - 1, is_above_scale=True
         ).values_list("enterprise_id", flat=True)
-    )
+        if enterprise_id in ids
+    }
     day = gather.year_end(year)
     qualifications: dict[int, list[str]] = defaultdict(list)
     for enterprise_id, kind in (
-        Qualification.objects.filter(enterprise_id__in=id_values, granted_on__lte=day)
+        Qualification.objects.filter(gather.among("enterprise_id", ids), granted_on__lte=day)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
         .values_list("enterprise_id", "kind")
         .distinct()
     ):
-        qualifications[enterprise_id].append(kind)
+        if enterprise_id in ids:
+            qualifications[enterprise_id].append(kind)
     flags: dict[int, list[str]] = defaultdict(list)
     for enterprise_id, flag in EvaluationFlag.objects.filter(
-        enterprise_id__in=id_values, year__in=(year, year - 1)
+        gather.among("enterprise_id", ids), year__in=(year, year - 1)
     ).values_list("enterprise_id", "flag"):
-        if flag in LIST_FLAGS:
+        if flag in LIST_FLAGS and enterprise_id in ids:
             flags[enterprise_id].append(LIST_FLAGS[flag])
-    grades = latest_grades(id_values)
+    grades = latest_grades(ids)
     base = found.frame.select(
         gather.ENTERPRISE_ID,
         gather.COUNTY,
@@ -170,11 +179,16 @@ def _attrs_frame(
         },
         orient="row",
     )
-    return base.join(extra, on=gather.ENTERPRISE_ID, how="left"), ids
+    return base.join(extra, on=gather.ENTERPRISE_ID, how="left"), found.units
 
 
 def _chain_frames(
-    *, scope_unit: OrgUnit, enterprise_ids: Any, monthly: pl.DataFrame, year: int, month: int
+    *,
+    scope_unit: OrgUnit,
+    enterprise_ids: Collection[int],
+    monthly: pl.DataFrame,
+    year: int,
+    month: int,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     from parkchain.chains.models import Chain, ChainLink, LinkRole
 
@@ -193,13 +207,13 @@ def _chain_frames(
     )
     designated = set(
         Qualification.objects.filter(
-            enterprise_id__in=enterprise_ids,
+            gather.among("enterprise_id", enterprise_ids),
             kind=QualificationKind.CHAIN_MASTER,
             granted_on__lte=gather.year_end(year),
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=gather.year_end(year)))
         .values_list("enterprise_id", flat=True)
-    )
+    ) & set(enterprise_ids)
     links = pl.DataFrame(
         [
             {
@@ -209,10 +223,11 @@ def _chain_frames(
                 "designated": enterprise_id in designated and role == LinkRole.MASTER,
             }
             for chain_id, enterprise_id, role in ChainLink.objects.filter(
-                enterprise_id__in=enterprise_ids, node__chain__city=city
+                gather.among("enterprise_id", enterprise_ids), node__chain__city=city
             )
             .values_list("node__chain_id", "enterprise_id", "role")
             .distinct()
+            if enterprise_id in enterprise_ids
         ],
         schema={
             "chain_id": pl.Int64,
@@ -252,8 +267,8 @@ def lists_compute(
     )
     as_of = Month(year, month or 12)
     growth_year = year if month in (0, 12) else year - 1
-    attrs, enterprises = _attrs_frame(actor=actor, scope_unit=scope_unit, year=year)
-    monthly = _monthly_frame(enterprises.values("org_unit_id"), year, growth_year)
+    attrs, units = _attrs_frame(actor=actor, scope_unit=scope_unit, year=year)
+    monthly = _monthly_frame(units, year, growth_year)
     n = rule_set.n_city if scope_unit.kind in (OrgUnitKind.CITY, OrgUnitKind.PROVINCE) else None
     n = n or rule_set.n_per_partition
     frames: dict[str, pl.DataFrame] = {
@@ -269,7 +284,7 @@ def lists_compute(
     }
     chains, links = _chain_frames(
         scope_unit=scope_unit,
-        enterprise_ids=enterprises.values("pk"),
+        enterprise_ids=set(units),
         monthly=monthly,
         year=year,
         month=month,

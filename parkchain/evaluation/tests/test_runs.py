@@ -181,3 +181,22 @@ def test_run_kind_and_scheme_kind_must_agree(figures, city_analyst, xiangxi):
         park_run_create(
             actor=city_analyst, scheme_version=xiangxi, year=ew.YEAR, region=figures.city
         )
+
+
+def test_gathering_inputs_names_the_firms_instead_of_nesting_the_scoped_query(
+    figures, city_analyst
+):
+    # PostgreSQL planned nested loops over every observation when each read re-embedded the
+    # scoped enterprise query as a sub-query (minutes on the demo city): the firms are read once
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parkchain.evaluation.inputs import enterprise_inputs
+
+    with CaptureQueriesContext(connection) as captured:
+        found = enterprise_inputs(actor=city_analyst, region=figures.city, year=ew.YEAR)
+    assert found.frame.height == len(found.units) == 5
+    reads = [q["sql"] for q in captured.captured_queries]
+    assert len([sql for sql in reads if "enterprises_enterprise" in sql]) == 1
+    observations = [sql for sql in reads if "indicators_observation" in sql]
+    assert len(observations) == 1 and "SELECT" not in observations[0].split(" WHERE ", 1)[1]
