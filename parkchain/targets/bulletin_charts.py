@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from parkchain.targets.figures import RankingRow
@@ -42,8 +43,12 @@ def _colour(row: RankingRow) -> tuple[int, int, int]:
     return GREY
 
 
-def gap_chart_png(rows: Sequence[RankingRow], *, title: str, unit: str = "pp") -> bytes | None:
-    """Horizontal bars of the mean gap to time progress, zero line in the middle; None if empty."""
+def gap_chart_png(
+    rows: Sequence[RankingRow], *, title: str, unit: str | None = None
+) -> bytes | None:
+    """Horizontal bars of the mean gap to time progress, zero line in the middle; None if empty.
+    ``unit`` follows each bar's figure (default: percentage points, translated)."""
+    unit = _("pp") if unit is None else unit
     rows = [r for r in rows if r.mean_gap_pp is not None]
     if not rows:
         return None

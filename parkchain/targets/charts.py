@@ -37,7 +37,7 @@ def gap_bar_option(rows: Sequence[RankingRow]) -> Option:
     return {
         **_base(),
         "grid": {"left": 8, "right": 40, "top": 8, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "name": "pp", "axisLabel": {"hideOverlap": True}},
+        "xAxis": {"type": "value", "name": _("pp"), "axisLabel": {"hideOverlap": True}},
         "yAxis": {
             "type": "category",
             "inverse": True,
