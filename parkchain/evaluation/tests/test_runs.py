@@ -199,4 +199,5 @@ def test_gathering_inputs_names_the_firms_instead_of_nesting_the_scoped_query(
     reads = [q["sql"] for q in captured.captured_queries]
     assert len([sql for sql in reads if "enterprises_enterprise" in sql]) == 1
     observations = [sql for sql in reads if "indicators_observation" in sql]
-    assert len(observations) == 1 and "SELECT" not in observations[0].split(" WHERE ", 1)[1]
+    assert len(observations) == 1
+    assert "SELECT" not in observations[0].split(" WHERE ", 1)[1]

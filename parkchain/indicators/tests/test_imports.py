@@ -584,3 +584,22 @@ def test_a_5000_row_import_validates_and_applies_quickly(world, city_analyst, re
     assert batch.status == BatchStatus.APPLIED, batch.errors[:3]
     assert Observation.objects.filter(batch=batch).count() == 25_000
     assert elapsed < 15
+
+
+@pytest.mark.parametrize("indicator_offset", [0, 70_000], ids=["packed key", "ids too large"])
+def test_values_are_written_in_the_order_of_the_observation_key(indicator_offset):
+    import polars as pl
+
+    from engine.columns import MONTH, UNIT_ID, YEAR
+    from parkchain.indicators.imports import INDICATOR_ID, _in_key_order
+
+    rows = pl.DataFrame(
+        {
+            UNIT_ID: [7, 3, 3, 3, 3, 2**20],
+            INDICATOR_ID: [x + indicator_offset for x in [1, 2, 1, 1, 1, 1]],
+            YEAR: [2026, 2025, 2026, 2025, 2025, 2024],
+            MONTH: [1, 12, 0, 3, 0, 5],
+        }
+    )
+    ordered = _in_key_order(rows)
+    assert ordered.rows() == sorted(rows.rows())
