@@ -184,7 +184,14 @@ def build(world: Any) -> TargetsWorld:
     city = _target(book, "湘西州", 200, unit=world.city, order=1)
     county_a = _target(book, "吉首市", 100, unit=world.county_a, parent=city, order=2)
     county_b = _target(book, "花垣县", 100, unit=world.county_b, parent=city, order=3)
-    _target(book, "吉首经济开发区", 100, unit=world.park_a1.org_unit, parent=county_a, order=4)
+    park_a1 = _target(
+        book, "吉首经济开发区", 100, unit=world.park_a1.org_unit, parent=county_a, order=4
+    )
+    # 目标调整: cascaded to the wrong county, then put back — its history names 花垣县's target,
+    # which a 吉首市 user reads this park target without being allowed to see
+    for parent in (county_b, county_a):
+        park_a1.parent = parent
+        park_a1.save()
     _target(book, "花垣工业集中区", 90, unit=world.park_b1.org_unit, parent=county_b, order=5)
     _target(book, "白酒产业链", 100, chain=world.chain_x, indicator="revenue", order=6)
     _target(book, "锰锌新材料产业链", 100, chain=world.chain_y, indicator="revenue", order=7)
