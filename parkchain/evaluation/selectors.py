@@ -16,6 +16,7 @@ import polars as pl
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from parkchain.chains.models import Chain
 from parkchain.enterprises.models import Enterprise
 from parkchain.evaluation.inputs import ENTERPRISE_ID, LAND_MU, year_end
 from parkchain.evaluation.models import (
@@ -497,12 +498,17 @@ class ListEntry:
 
 
 def list_snapshot_rows(*, user: User, snapshot: ListSnapshot, kind: str) -> list[ListEntry]:
-    """The rows of one list of a snapshot whose enterprises the user may see, by chain and rank."""
+    """The rows of one list of a snapshot whose enterprises — and, for 链主, whose chains — the
+    user may see, by chain and rank."""
     scope = scope_for(user)
     rows = scope.filter(
         ListRow.objects.filter(snapshot=snapshot, kind=kind).select_related("enterprise", "chain"),
         as_of=_snapshot_day(snapshot),
-    ).order_by("chain__sort_order", "chain_id", "rank", "pk")
+    )
+    if not scope.everything:
+        readable_chains = scope.filter(Chain.objects.all()).values("pk")
+        rows = rows.filter(Q(chain__isnull=True) | Q(chain__in=readable_chains))
+    rows = rows.order_by("chain__sort_order", "chain_id", "rank", "pk")
     hide = kind == ListKind.TOP_TAX and not _can_see_tax_amounts(scope)
     return [
         ListEntry(

@@ -261,6 +261,24 @@ def snapshot_row_expected(w: Any, v: Visible) -> set[Hashable]:
     return rows
 
 
+def chain_master_texts(f: Callable[..., Any], w: Any, u: Any) -> list[tuple[str, str]]:
+    """Per snapshot whose 链主 list shows the user any row: the chains and enterprises it names."""
+    texts = []
+    for snapshot in ew.snapshots(w):
+        text = "\n".join(
+            f"{entry.row.chain.name if entry.row.chain else ''} {entry.enterprise.name}"
+            for entry in f(user=u, snapshot=snapshot, kind="chain_masters")
+        )
+        if text:
+            texts.append((snapshot.name, text))
+    return texts
+
+
+def chain_master_allowed(v: Visible, name: str) -> frozenset[str]:
+    """A 链主 row names a chain and an enterprise the user both reads."""
+    return v.chains | v.enterprises
+
+
 def scheme_rows(f: Callable[..., Any], w: Any, u: Any) -> list[Hashable]:
     return [s.code for s in f(user=u)]
 

@@ -505,6 +505,7 @@ MENTION_CASES: list[MentionCase] = [
     MentionCase("enterprises.enterprise_history", lambda f, w, u: [(e.name, history_text(f(user=u, enterprise=e))) for e in fetch("enterprises.enterprise_get", u, w.enterprises)], lambda v, name: v.enterprises | v.chains | allowed_parks(v) | ENTERPRISE_PARKS_EVER[name]),
     MentionCase("chains.chain_history", lambda f, w, u: [(c.name, history_text(f(user=u, chain=c))) for c in fetch("chains.chain_get", u, w.chains)], lambda v, name: v.chains | v.parks),
     MentionCase("targets.target_history", targets.history_texts, targets.history_allowed, targets.HISTORY_NAMES),
+    MentionCase("evaluation.list_snapshot_rows", evaluation.chain_master_texts, evaluation.chain_master_allowed, CHAINS | ENTERPRISES),
 ]  # fmt: skip
 
 NAMED = ENTERPRISES | PARKS | CHAINS | set(PARK_SHORT_NAME.values())
