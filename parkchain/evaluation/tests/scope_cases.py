@@ -270,7 +270,7 @@ def chain_master_texts(f: Callable[..., Any], w: Any, u: Any) -> list[tuple[str,
             for entry in f(user=u, snapshot=snapshot, kind="chain_masters")
         )
         if text:
-            texts.append((snapshot.name, text))
+            texts.append((snapshot.scope_unit.name, text))
     return texts
 
 
