@@ -20,6 +20,9 @@ Called by the demo builder after the enterprises are written. What the data keep
   industry (电解锰 very power-intensive).
 * Park monthly data (``park_monthly``) add up the members' monthly values in the park the
   enterprise was in that month (moves respected) plus the 规下 and trade share.
+* Park annual data (``park_annual``, 2021–2025): the 五好 Part I inputs a park reports once a
+  year (主导产业集聚度, 土地处置率, 研发平台, 亿元以上项目, 营商环境 and 安全环保 scores, 改革完成率,
+  三类500强项目), a level of the park's own drifting year to year, rates and scores within 0–100.
 * Submissions: one per unit, form and period; old periods approved (a few late), 2026-10 a mix
   of not submitted / submitted / returned / approved. A not-submitted period has no values.
 
@@ -93,6 +96,16 @@ PARK_CODES = (
     "hitech_revenue",
     "new_above_scale",
 )
+PARK_ANNUAL_CODES = (  # the park annual form (园区年报, indicators 0009): 五好 Part I inputs
+    "leading_industry_share",
+    "land_disposal_rate",
+    "platforms",
+    "big_projects",
+    "business_env_score",
+    "reform_completion",
+    "safety_env_score",
+    "top500_projects",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +161,7 @@ class ObservationSummary:
         return (
             f"{self.rows} observations ({self.monthly_rows} enterprise monthly "
             f"{self.first_year}-01…{LAST_PERIOD[0]}-{LAST_PERIOD[1]:02d}, {self.annual_rows} annual "
-            f"{max(ANNUAL_YEARS[0], self.first_year - 1)}–{ANNUAL_YEARS[1]}, {self.park_rows} park monthly), "
+            f"{max(ANNUAL_YEARS[0], self.first_year - 1)}–{ANNUAL_YEARS[1]}, {self.park_rows} park monthly and annual), "
             f"{self.submissions} submissions; {self.seconds:.1f} s"
         )
 
@@ -629,11 +642,11 @@ def observations_seed(
     forms = {
         form.code: form
         for form in ReportForm.objects.filter(
-            code__in=["ent_monthly", "ent_annual", "park_monthly"]
+            code__in=["ent_monthly", "ent_annual", "park_monthly", "park_annual"]
         )
     }
     missing = [c for c in (*MONTHLY_CODES, *ANNUAL_CODES, *PARK_CODES) if c not in indicators]
-    if missing or len(forms) < 3:
+    if missing or {"ent_monthly", "ent_annual", "park_monthly"} - set(forms):
         summary.skipped = (
             "the default indicator registry is missing (migration indicators 0003); nothing seeded"
         )
@@ -742,6 +755,13 @@ def observations_seed(
         summary.park_rows += _park_series(
             park, seed, periods, park_flows, park_entrants, park_ids, obs, submit, now, seed_source
         )
+    if "park_annual" in forms and all(c in indicators for c in PARK_ANNUAL_CODES):
+        annual_park_ids = [indicators[c] for c in PARK_ANNUAL_CODES]
+        years = range(first_annual, ANNUAL_YEARS[1] + 1)
+        for park in parks:
+            summary.park_rows += _park_annual(
+                park, seed, years, annual_park_ids, obs, submit, now, seed_source
+            )
     obs.flush()
     subs.flush()
     summary.submissions = subs.count
@@ -808,5 +828,48 @@ def _park_series(
             if value is None:
                 continue
             obs.add((indicator_id, park.org_unit_id, year, month, value, source, now, now))
+            rows += 1
+    return rows
+
+
+def _park_annual(
+    park: ParkFacts,
+    seed: int,
+    years: Iterable[int],
+    indicator_ids: list[int],
+    obs: _Writer,
+    submit: Callable[[str, int, int, int, random.Random], bool],
+    now: Any,
+    source: str,
+) -> int:
+    """A park's annual 五好 Part I figures (``PARK_ANNUAL_CODES``): a level of its own that drifts
+    from year to year — bigger parks run more big projects, high-tech parks score a little
+    better — rates and scores kept within 0–100."""
+    rng = random.Random(f"parkchain-demo-data:{seed}:park-annual:{park.name}")
+    size = max(park.built_mu, 300.0) / 1500.0  # ≈ km² built
+    quality = rng.gauss(0.0, 1.0) + (0.4 if park.is_high_tech else 0.0)
+    share = min(92.0, max(35.0, 62.0 + 9.0 * quality))
+    disposal = rng.uniform(45.0, 85.0)
+    environment = 82.0 + 4.0 * quality
+    reform = rng.uniform(70.0, 95.0)
+    safety = rng.uniform(70.0, 92.0)
+    rows = 0
+    for year in years:
+        share = min(95.0, max(30.0, share + rng.gauss(0.8, 2.0)))
+        disposal = min(100.0, max(20.0, disposal + rng.gauss(3.0, 8.0)))
+        environment = min(98.0, max(60.0, environment + rng.gauss(0.8, 1.5)))
+        reform = min(100.0, max(40.0, reform + rng.gauss(2.0, 5.0)))
+        safety = min(100.0, max(50.0, safety + rng.gauss(1.0, 4.0)))
+        platforms = max(
+            0, round(rng.gauss(2.0 + 2.5 * size + (2.0 if park.is_high_tech else 0.0), 1.0))
+        )
+        big = max(0, round(rng.gauss(2.0 + 3.0 * size, 1.5)))
+        top500 = max(0, round(rng.gauss(0.5 + 1.2 * size, 1.0)))
+        if not submit("park_annual", park.org_unit_id, year, 0, rng):
+            continue
+        values = (share, disposal, platforms, big, environment, reform, safety, top500)
+        for indicator_id, value in zip(indicator_ids, values, strict=True):
+            rounded = value if isinstance(value, int) else round(value, 1)
+            obs.add((indicator_id, park.org_unit_id, year, 0, rounded, source, now, now))
             rows += 1
     return rows

@@ -59,6 +59,7 @@ UNIT_LABELS: dict[str, str] = {
     MeasureUnit.COUNT: "个",
     MeasureUnit.PERCENT: "%",
     MeasureUnit.MU: "亩",
+    MeasureUnit.SCORE: "分",
 }
 
 # Declared unit → (multiply, divide) to reach the registry unit. Keys are normalised (lower case).
@@ -91,6 +92,7 @@ CONVERSIONS: dict[str, dict[str, tuple[float, float]]] = {
     MeasureUnit.COUNT: {"个": (1, 1), "项": (1, 1), "家": (1, 1), "件": (1, 1)},
     MeasureUnit.PERCENT: {"%": (1, 1)},
     MeasureUnit.MU: {"亩": (1, 1)},
+    MeasureUnit.SCORE: {"分": (1, 1)},
 }
 
 EMPTY_MARKERS = frozenset({"", "-", "—", "--", "/", "无"})

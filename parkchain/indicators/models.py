@@ -31,6 +31,7 @@ class MeasureUnit(models.TextChoices):
     COUNT = "count", _("count")
     PERCENT = "percent", _("%")
     MU = "mu", _("mu")
+    SCORE = "score", _("points")
 
 
 class Level(models.TextChoices):

@@ -104,6 +104,7 @@ UNIT_LABELS: dict[str, str] = {
     MeasureUnit.COUNT: "个",
     MeasureUnit.PERCENT: "%",
     MeasureUnit.MU: "亩",
+    MeasureUnit.SCORE: "分",
 }
 
 

@@ -201,3 +201,36 @@ def test_gathering_inputs_names_the_firms_instead_of_nesting_the_scoped_query(
     observations = [sql for sql in reads if "indicators_observation" in sql]
     assert len(observations) == 1
     assert "SELECT" not in observations[0].split(" WHERE ", 1)[1]
+
+
+def test_the_parks_annual_report_feeds_the_five_good_part_one(figures, city_analyst):
+    # given: the 园区年报 of 2025 — 营商环境 95 分 for park A1, 80 分 for park B1
+    from decimal import Decimal
+
+    from parkchain.indicators.models import Indicator, Observation
+
+    score = Indicator.objects.get(code="business_env_score")
+    for park, value in ((figures.park_a1, 95), (figures.park_b1, 80)):
+        Observation.objects.create(
+            indicator=score,
+            org_unit=park.org_unit,
+            year=ew.YEAR,
+            month=0,
+            value=Decimal(value),
+            source="excel",
+        )
+    # when
+    run = park_run_create(
+        actor=city_analyst,
+        scheme_version=ew.version("five_good"),
+        year=ew.YEAR,
+        region=figures.city,
+    )
+    # then: the reported scores are the values scored, and the better park scores more
+    scored = {
+        r.park: next(c for c in r.components if c["indicator"] == "business_env_score")
+        for r in run.park_results.all()
+    }
+    assert scored[figures.park_a1]["value"] == 95
+    assert scored[figures.park_b1]["value"] == 80
+    assert scored[figures.park_a1]["score"] > scored[figures.park_b1]["score"]

@@ -74,6 +74,43 @@ def test_park_form_has_the_growth_rate_as_an_imported_unaggregated_rate():
     assert (growth.aggregation, growth.non_negative, growth.level) == ("none", False, Level.PARK)
 
 
+def test_park_annual_form_collects_the_five_good_part_one_inputs_with_rates_capped_at_100():
+    from engine.evaluation.parks import load_park_preset
+
+    form = ReportForm.objects.get(code="park_annual")
+    codes = set(form.items.values_list("indicator__code", flat=True))
+    assert (form.level, form.periodicity, form.reviewer_level) == (
+        Level.PARK,
+        Periodicity.ANNUAL,
+        Level.COUNTY,
+    )
+    # every column the 五好 preset reads is reported here, in the park monthly form, or computed
+    # from the enterprises' data (亩均税收, R&D intensity, energy-intensity drop, 高企 increment)
+    computed = {"tax_per_mu", "rnd_intensity", "energy_intensity_drop", "hitech_enterprises"}
+    monthly = set(
+        ReportForm.objects.get(code="park_monthly").items.values_list("indicator__code", flat=True)
+    )
+    scheme = load_park_preset("five_good")
+    columns = {
+        column
+        for dimension in scheme.dimensions
+        for i in dimension.indicators
+        for column in (i.column, *i.plus_columns)
+    }
+    assert columns - computed - monthly == codes
+    capped = {
+        rule.left for rule in ValidationRule.objects.filter(form=form, operator="<=", right="100")
+    }
+    assert capped == {
+        "leading_industry_share",
+        "land_disposal_rate",
+        "business_env_score",
+        "reform_completion",
+        "safety_env_score",
+    }
+    assert Indicator.objects.get(code="business_env_score").unit == "score"
+
+
 def test_rules_cover_comparisons_year_to_date_and_jumps():
     rules = {rule.code: rule for rule in ValidationRule.objects.select_related("form")}
     tax = rules["tax_le_revenue"]
