@@ -20,6 +20,7 @@ from parkchain.indicators.models import (
     ImportBatch,
     Indicator,
     Level,
+    MeasureUnit,
     Observation,
     Periodicity,
     PeriodUnlock,
@@ -450,11 +451,24 @@ class EntryRow:
         return self.item.indicator
 
     @property
+    def is_rate(self) -> bool:
+        """A rate or a score (%, 分): its 同比 is a difference in points, not a ratio."""
+        return self.indicator.unit in (MeasureUnit.PERCENT, MeasureUnit.SCORE)
+
+    @property
     def yoy_percent(self) -> Decimal | None:
-        """同比 (%) of the stored value against last year's same period."""
-        if self.value is None or not self.last_year:
+        """同比 (%) of the stored value against last year's same period (amounts and counts)."""
+        if self.is_rate or self.value is None or not self.last_year:
             return None
         return (self.value / self.last_year - 1) * 100
+
+    @property
+    def yoy_points(self) -> Decimal | None:
+        """同比 of a rate or score: the difference from last year's same period, in points
+        (个百分点 / 分)."""
+        if not self.is_rate or self.value is None or self.last_year is None:
+            return None
+        return self.value - self.last_year
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,27 @@ def test_enterprise_detail_shows_the_reported_data_card(client, enterprise_user,
     assert 'data-testid="reported-data"' in text
     assert "100" in text  # October's 当月 revenue: 1000 − 900
     assert ReportForm.objects.get(code="ent_monthly").name in text
+
+
+@pytest.mark.parametrize(
+    ("unit", "percent", "points"),
+    [
+        ("wan_yuan", Decimal("10"), None),
+        ("percent", None, Decimal("2.2")),
+        ("score", None, Decimal("2.2")),
+    ],
+)
+def test_year_on_year_is_a_ratio_for_amounts_and_a_difference_in_points_for_rates(
+    unit, percent, points
+):
+    from parkchain.indicators.models import FormItem, Indicator
+    from parkchain.indicators.selectors import EntryRow
+
+    row = EntryRow(
+        item=FormItem(indicator=Indicator(code="x", unit=unit)),
+        value=Decimal("24.2"),
+        last_month=None,
+        last_year=Decimal("22.0"),
+    )
+    assert row.yoy_percent == percent
+    assert row.yoy_points == points
