@@ -1766,35 +1766,36 @@ def _observation_ids(keys: list[tuple[int, int, int, int]]) -> list[int]:
 
 def _batch_before(revisions: pl.DataFrame, *, first_revision: int) -> pl.DataFrame:
     """For each key, the batch and new value of the last revision before ``first_revision``
-    (batch None: form entry; new value None: removed, or no revision: see ``created_batch``)."""
-    units = revisions[UNIT_ID].unique().to_list()
-    periods = set(revisions.select(YEAR, MONTH).unique().iter_rows())
-    earlier = pl.DataFrame(
-        [
-            r
-            for y, m in periods
-            for r in ObservationRevision.objects.filter(
-                id__lt=first_revision, year=y, month=m, org_unit_id__in=units
-            )
-            .order_by("id")
-            .values_list(
-                "id", "indicator_id", "org_unit_id", "year", "month", "batch_id", "new_value"
-            )
-        ],
-        schema={
-            "id": pl.Int64,
-            INDICATOR_ID: pl.Int64,
-            UNIT_ID: pl.Int64,
-            YEAR: pl.Int64,
-            MONTH: pl.Int64,
-            "previous_batch": pl.Int64,
-            "previous_new": pl.Float64,
-        },
-        orient="row",
-    )
+    (batch None: form entry; new value None: removed, or no revision: see ``created_batch``).
+
+    Read per period and kept to the batch's keys in Polars: a list of the batch's units as
+    parameters would pass SQLite's limit of bound parameters at province scale."""
+    table = ObservationRevision._meta.db_table
+    key = [UNIT_ID, INDICATOR_ID, YEAR, MONTH]
+    schema = {
+        "id": pl.Int64,
+        INDICATOR_ID: pl.Int64,
+        UNIT_ID: pl.Int64,
+        YEAR: pl.Int64,
+        MONTH: pl.Int64,
+        "previous_batch": pl.Int64,
+        "previous_new": pl.Float64,
+    }
+    wanted = revisions.select(key).unique()
+    parts = [
+        _read_frame(
+            "SELECT id, indicator_id, org_unit_id, year, month, batch_id, "  # noqa: S608 - table from _meta, values bound
+            f"CAST(new_value AS DOUBLE PRECISION) FROM {table} "
+            "WHERE year = %s AND month = %s AND id < %s",
+            [y, m, first_revision],
+            schema,
+        ).join(wanted, on=key, how="semi")
+        for y, m in sorted(set(revisions.select(YEAR, MONTH).unique().iter_rows()))
+    ]
+    earlier = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
     return (
         earlier.sort("id")
-        .group_by([UNIT_ID, INDICATOR_ID, YEAR, MONTH])
+        .group_by(key)
         .agg(pl.col("previous_batch").last(), pl.col("previous_new").last())
     )
 
