@@ -19,14 +19,15 @@ from parkchain.indicators.tests import completeness_world as reporting
 from parkchain.organisations.tests.visibility import Visible
 
 DESK_DAY = dt.date(2025, 9, 5)
+EVERY_FORM = {"ent_monthly", "ent_annual", "park_monthly", "park_annual"}
 FOLLOWED = {
-    "city_admin": {"ent_monthly", "ent_annual", "park_monthly"},
-    "leader": {"ent_monthly", "ent_annual", "park_monthly"},
-    "supervisor": {"ent_monthly", "ent_annual", "park_monthly"},
-    "county": {"ent_monthly", "ent_annual", "park_monthly"},
+    "city_admin": EVERY_FORM,
+    "leader": EVERY_FORM,
+    "supervisor": EVERY_FORM,
+    "county": EVERY_FORM,
     "park": {"ent_monthly", "ent_annual"},
 }
-EVERY_FORM = {"ent_monthly", "ent_annual", "park_monthly"}
+PARK_FORMS = ("park_monthly", "park_annual")
 
 
 def desk_rows(f: Callable[..., Any], w: Any, u: Any) -> list[Hashable]:
@@ -55,8 +56,9 @@ def desk_expected(w: Any, v: Visible) -> set[Hashable]:
             rows.add(("own", "ent_annual", unit, "not_submitted"))
     if "park" in v.roles:
         (park,) = v.parks
-        own["park_monthly"] = {park}
-        rows.add(("own", "park_monthly", park, "not_submitted"))
+        for code in PARK_FORMS:
+            own[code] = {park}
+            rows.add(("own", code, park, "not_submitted"))
     for code in EVERY_FORM:
         if code in followed or code in own:
             rows.add(("form", code, code in followed))
