@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkchain.core.models import BaseModel
@@ -406,7 +407,7 @@ class CountyResult(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("objection status", "Open")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
 
@@ -509,7 +510,7 @@ class EvaluationFlag(BaseModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     flag = models.CharField(_("flag"), max_length=32, choices=FlagKind.choices)
-    count = models.PositiveSmallIntegerField(_("count"), default=1)
+    count = models.PositiveSmallIntegerField(pgettext_lazy("number of times", "count"), default=1)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -545,7 +546,7 @@ class ParkEvent(BaseModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     item = models.SlugField(_("item"), max_length=60)
-    count = models.FloatField(_("count"), default=1)
+    count = models.FloatField(pgettext_lazy("number of times", "count"), default=1)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
