@@ -12,8 +12,11 @@ regional block; the whole set of counties)::
 with ``base = 0.6`` and ``span = 0.4`` by default (``base + span`` must be 1, so the best unit gets
 the full weight). Rules at the edges, applied identically everywhere:
 
-* **missing value** (null, NaN or ±inf): scored ``base × weight`` (``missing="base"``, default) or 0
+* **missing value** (null or NaN): scored ``base × weight`` (``missing="base"``, default) or 0
   (``missing="zero"``); flagged ``missing``. The unit neither wins nor loses the indicator outright.
+* **out-of-range value**: values are held to ±1e300 (``VALUE_LIMIT``), so ±inf (e.g. a growth
+  over a near-zero base) is the largest or smallest value, never missing — raising a figure can
+  never lower its score — and max − min stays finite.
 * **no spread** (a peer group of one unit, or every unit with the same value): full weight,
   flagged ``no_spread``. Nobody in the group is behind anybody else.
 * **winsorising** (optional, ``winsorise=(q_lo, q_hi)``): values are clipped to the group's
@@ -50,6 +53,7 @@ PART = "part"  # "I" (五好评价) | "II" (园区经济评价)
 PART1 = "part1"
 PART2 = "part2"
 DIMENSION = "dimension"
+VALUE_LIMIT = 1e300  # |values| are held below this: max − min of any two stays finite
 HALF = "half"  # "level" | "growth" | null (Part II indicators score ½ level + ½ growth)
 LABEL = "label"
 UNIT = "unit"
@@ -129,11 +133,17 @@ def efficacy_scores(
     ``long`` needs ``VALUE`` (numeric), ``WEIGHT`` (float), ``DIRECTION`` ("+" | "-") and the
     ``by`` keys, which name the pool min and max are taken over (e.g. indicator, half and peer
     group). Adds ``VALUE_USED``, ``MIN``, ``MAX``, ``SCORE`` and ``FLAG`` with the rules in the
-    module docstring. NaN and ±inf (e.g. growth over a denormal base) count as missing.
+    module docstring. NaN counts as missing; ±inf (e.g. growth over a denormal base) and any
+    value beyond ±``VALUE_LIMIT`` are held to the limit.
     """
     keys = list(by)
     value = pl.col(VALUE).cast(pl.Float64)
-    long = long.with_columns(pl.when(value.is_finite()).then(value).alias(VALUE))
+    long = long.with_columns(
+        pl.when(value.is_nan())
+        .then(None)
+        .otherwise(value.clip(-VALUE_LIMIT, VALUE_LIMIT))
+        .alias(VALUE)
+    )
     if winsorise is not None:
         low = pl.col(VALUE).quantile(winsorise[0], interpolation="linear").over(keys)
         high = pl.col(VALUE).quantile(winsorise[1], interpolation="linear").over(keys)

@@ -680,3 +680,32 @@ def test_vetoed_parks_never_rank_above_non_vetoed_ones(data):
     vetoed = table.filter(pl.col("veto"))["rank"]
     if clean.len() and vetoed.len():
         assert clean.max() < vetoed.min()
+
+
+def test_a_growth_over_a_near_zero_base_is_the_largest_value_not_a_missing_one():
+    # given: 技工贸总收入 raised from 0 to 1 over a previous year of 2.2e-308 (growth overflows
+    # to +inf); found by hypothesis in CI
+    parks = pl.DataFrame(
+        {
+            "park_id": [1, 2],
+            "level": ["national", "national"],
+            "is_chemical": [False, False],
+            "tax_per_mu": [5.0, 5.0],
+            "total_income": [0.0, 100.0],
+            "total_income_prev": [2.2251e-308, None],
+        }
+    )
+    raised = parks.with_columns(
+        pl.when(pl.col("park_id") == 1)
+        .then(1.0)
+        .otherwise(pl.col("total_income"))
+        .alias("total_income")
+    )
+    # when
+    before = evaluate_parks(parks, small_scheme())
+    after = evaluate_parks(raised, small_scheme())
+    # then: the score does not fall, and the growth is scored, not flagged missing
+    assert scores(after)[1] >= scores(before)[1]
+    growth = after.components.filter((pl.col("park_id") == 1) & (pl.col("half") == "growth"))
+    assert growth["flag"].to_list() != ["missing"]
+    assert growth["value_used"][0] == 1e300
