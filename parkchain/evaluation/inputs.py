@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ import polars as pl
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
+from parkchain.core.ids import among
 from parkchain.enterprises.models import (
     AboveScaleYear,
     Enterprise,
@@ -115,19 +116,6 @@ def _covering(day: dt.date) -> QuerySet[ParkMembership]:
     return ParkMembership.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day
     )
-
-
-MAX_ID_PARAMETERS = 20_000  # under SQLite's 32,766 bound parameters, with room for the rest
-
-
-def among(field: str, ids: Collection[int]) -> Q:
-    """Keep ``field`` to ``ids`` as a literal list when it is short enough to send; else no filter,
-    and the caller keeps its rows in Python (it always checks membership). Not a sub-query: with
-    the scoped enterprise query nested in each read, PostgreSQL planned nested loops over the
-    observations (minutes on the demo city)."""
-    if len(ids) <= MAX_ID_PARAMETERS:
-        return Q(**{f"{field}__in": sorted(ids)})
-    return Q()
 
 
 def enterprises_in_region(

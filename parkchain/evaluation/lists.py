@@ -18,6 +18,7 @@ import polars as pl
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
+from parkchain.core.ids import among
 from parkchain.enterprises.models import AboveScaleYear, Qualification, QualificationKind
 from parkchain.evaluation import inputs as gather
 from parkchain.evaluation.models import (
@@ -77,7 +78,7 @@ def _monthly_frame(units: dict[int, int], year: int, growth_year: int) -> pl.Dat
     decembers = range(growth_year - 3, growth_year + 1)
     observations = Observation.objects.filter(
         Q(year__in=(year, year - 1, year - 2)) | Q(year__in=decembers, month=12),
-        gather.among("org_unit_id", enterprise_of),
+        among("org_unit_id", enterprise_of),
         month__gte=1,
         indicator__code__in=MONTHLY_CODES,
     ).values_list("org_unit_id", "year", "month", "indicator__code", "value")
@@ -106,7 +107,7 @@ def latest_grades(enterprise_ids: Collection[int]) -> dict[int, str]:
     grades: dict[int, str] = {}
     rows = (
         EnterpriseResult.objects.filter(
-            gather.among("enterprise_id", enterprise_ids),
+            among("enterprise_id", enterprise_ids),
             run__kind=SchemeKind.ENTERPRISE_MU,
             run__status=RunStatus.FINAL,
         )
@@ -130,14 +131,14 @@ def _attrs_frame(
     above_prev = {
         enterprise_id
         for enterprise_id in AboveScaleYear.objects.filter(
-            gather.among("enterprise_id", ids), year=year - 1, is_above_scale=True
+            among("enterprise_id", ids), year=year - 1, is_above_scale=True
         ).values_list("enterprise_id", flat=True)
         if enterprise_id in ids
     }
     day = gather.year_end(year)
     qualifications: dict[int, list[str]] = defaultdict(list)
     for enterprise_id, kind in (
-        Qualification.objects.filter(gather.among("enterprise_id", ids), granted_on__lte=day)
+        Qualification.objects.filter(among("enterprise_id", ids), granted_on__lte=day)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
         .values_list("enterprise_id", "kind")
         .distinct()
@@ -146,7 +147,7 @@ def _attrs_frame(
             qualifications[enterprise_id].append(kind)
     flags: dict[int, list[str]] = defaultdict(list)
     for enterprise_id, flag in EvaluationFlag.objects.filter(
-        gather.among("enterprise_id", ids), year__in=(year, year - 1)
+        among("enterprise_id", ids), year__in=(year, year - 1)
     ).values_list("enterprise_id", "flag"):
         if flag in LIST_FLAGS and enterprise_id in ids:
             flags[enterprise_id].append(LIST_FLAGS[flag])
@@ -207,7 +208,7 @@ def _chain_frames(
     )
     designated = set(
         Qualification.objects.filter(
-            gather.among("enterprise_id", enterprise_ids),
+            among("enterprise_id", enterprise_ids),
             kind=QualificationKind.CHAIN_MASTER,
             granted_on__lte=gather.year_end(year),
         )
@@ -223,7 +224,7 @@ def _chain_frames(
                 "designated": enterprise_id in designated and role == LinkRole.MASTER,
             }
             for chain_id, enterprise_id, role in ChainLink.objects.filter(
-                gather.among("enterprise_id", enterprise_ids), node__chain__city=city
+                among("enterprise_id", enterprise_ids), node__chain__city=city
             )
             .values_list("node__chain_id", "enterprise_id", "role")
             .distinct()

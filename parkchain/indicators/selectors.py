@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from engine import completeness as cmp
 from engine.columns import COUNTY_ID, CREDIT_CODE, ENTERPRISE_ID, NAME, PARK_ID, UNIT_ID
+from parkchain.core.ids import among
 from parkchain.indicators.models import (
     FormItem,
     ImportBatch,
@@ -183,12 +184,13 @@ def completeness_expected(*, user: User, form: ReportForm, year: int, month: int
             )
         )
         # the park each firm was in on the period's day (the ids come from the scoped list above)
+        firm_ids = {f["pk"] for f in firms}
         parks: dict[int, dict[str, Any]] = {
             m["enterprise_id"]: dict(m)
             for m in ParkMembership.objects.filter(
                 Q(valid_to__isnull=True) | Q(valid_to__gt=as_of),
+                among("enterprise_id", firm_ids),
                 valid_from__lte=as_of,
-                enterprise_id__in=[f["pk"] for f in firms],
             ).values(
                 "enterprise_id",
                 "park_id",
@@ -196,6 +198,7 @@ def completeness_expected(*, user: User, form: ReportForm, year: int, month: int
                 "park__org_unit__parent_id",
                 "park__org_unit__parent__name",
             )
+            if m["enterprise_id"] in firm_ids
         }
         for firm in firms:
             park = parks.get(firm["pk"])

@@ -234,3 +234,18 @@ def test_the_parks_annual_report_feeds_the_five_good_part_one(figures, city_anal
     assert scored[figures.park_a1]["value"] == 95
     assert scored[figures.park_b1]["value"] == 80
     assert scored[figures.park_a1]["score"] > scored[figures.park_b1]["score"]
+
+
+def test_inputs_are_the_same_when_the_firms_are_too_many_to_send_as_parameters(
+    figures, city_analyst, monkeypatch
+):
+    # a province's 50,000 enterprises pass SQLite's bound-parameter limit: the reads then go
+    # unfiltered and the rows are kept to the firms in Python
+    from parkchain.core import ids
+    from parkchain.evaluation.inputs import enterprise_inputs
+
+    listed = enterprise_inputs(actor=city_analyst, region=figures.city, year=ew.YEAR)
+    monkeypatch.setattr(ids, "MAX_ID_PARAMETERS", 0)
+    unfiltered = enterprise_inputs(actor=city_analyst, region=figures.city, year=ew.YEAR)
+    assert unfiltered.frame.equals(listed.frame)
+    assert unfiltered.units == listed.units
