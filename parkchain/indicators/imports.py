@@ -922,18 +922,6 @@ def _stored(
     for y, m in periods:
         by_year.setdefault(y, set()).add(m)
     ids = sorted(set(indicator_ids.values()))
-    units = set(unit_ids)
-    records: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for y, months in sorted(by_year.items()):
-            month_list = sorted(months)
-            sql = (
-                f"SELECT org_unit_id, indicator_id, year, month, value, batch_id, id FROM {obs} "  # noqa: S608 - table name from _meta, values bound
-                f"WHERE year = %s AND month IN ({', '.join(['%s'] * len(month_list))}) "
-                f"AND indicator_id IN ({', '.join(['%s'] * len(ids))})"
-            )
-            cursor.execute(sql, [y, *month_list, *ids])
-            records.extend(r for r in cursor.fetchall() if r[0] in units)
     schema = {
         UNIT_ID: pl.Int64,
         INDICATOR_ID: pl.Int64,
@@ -943,13 +931,21 @@ def _stored(
         OLD_BATCH: pl.Int64,
         OBS_ID: pl.Int64,
     }
-    if not records:
+    parts = [
+        _read_frame(
+            "SELECT org_unit_id, indicator_id, year, month, CAST(value AS DOUBLE PRECISION), "  # noqa: S608 - table name from _meta, values bound
+            f"batch_id, id FROM {obs} WHERE year = %s "
+            f"AND month IN ({', '.join(['%s'] * len(months))}) "
+            f"AND indicator_id IN ({', '.join(['%s'] * len(ids))})",
+            [y, *sorted(months), *ids],
+            schema,
+        )
+        for y, months in sorted(by_year.items())
+    ]
+    if not parts:
         return pl.DataFrame(schema=schema)
-    return pl.DataFrame(
-        [(u, i, y, m, float(v), b, pk) for u, i, y, m, v, b, pk in records],
-        schema=schema,
-        orient="row",
-    )
+    # the units are kept in Polars: as parameters they could pass SQLite's limit
+    return pl.concat(parts).filter(pl.col(UNIT_ID).is_in(sorted(set(unit_ids))))
 
 
 def _long(frame: pl.DataFrame, indicator_ids: dict[str, int]) -> pl.DataFrame:

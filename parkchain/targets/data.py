@@ -37,7 +37,8 @@ from engine.targets import columns as c
 from engine.targets.dispatch import TARGETS_SCHEMA, target_progress, targets_frame
 from engine.targets.forecast import YEARS
 from engine.targets.rules import rag_rule, rule_columns
-from parkchain.indicators.models import Aggregation, Indicator, Level, MeasureUnit, Observation
+from parkchain.indicators.excel import UNIT_LABELS
+from parkchain.indicators.models import Aggregation, Indicator, Level, Observation
 from parkchain.organisations.models import OrgUnit, OrgUnitKind, Park
 from parkchain.targets.models import (
     DispatchSnapshot,
@@ -91,21 +92,6 @@ def target_source(target: Target, *, tax_indicator_id: int | None) -> Source | N
         return None
     series = "rate" if indicator.aggregation == Aggregation.NONE else "ytd"
     return Source(indicator.code, indicator.pk, indicator.level, series)
-
-
-UNIT_LABELS: dict[str, str] = {
-    MeasureUnit.WAN_YUAN: "万元",
-    MeasureUnit.YI_YUAN: "亿元",
-    MeasureUnit.WAN_USD: "万美元",
-    MeasureUnit.PERSON: "人",
-    MeasureUnit.WAN_KWH: "万千瓦时",
-    MeasureUnit.TCE: "吨标准煤",
-    MeasureUnit.TONNE: "吨",
-    MeasureUnit.COUNT: "个",
-    MeasureUnit.PERCENT: "%",
-    MeasureUnit.MU: "亩",
-    MeasureUnit.SCORE: "分",
-}
 
 
 def value_unit(target: Target) -> str:
